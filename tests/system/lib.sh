@@ -1,0 +1,211 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared helpers for vzha's system tests (sourced, bash). Each test prints
+# TAP; everything it creates (loop devices, mounts, processes, files) is
+# registered here and removed by the EXIT trap, also when the test fails
+# or is interrupted. Processes are ended by pid, never by name.
+
+set -u
+export LC_ALL=C TZ=UTC
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+VZFS=${VZFS:-$top_builddir/vzfs}
+export OCF_ROOT=${OCF_ROOT:-/usr/lib/ocf}
+
+T_NUM=0
+T_FAILED=0
+T_DIR=
+T_LOOPS=()
+T_MOUNTS=()
+T_PIDS=()
+T_CLEANUPS=()
+
+# ---------------------------------------------------------------- TAP
+
+# skip_all REASON: the whole test cannot run here; say why, loudly.
+skip_all() {
+	echo "1..0 # SKIP $*"
+	echo "SKIPPED: $*" >&2
+	exit 0
+}
+
+ok() {
+	T_NUM=$((T_NUM + 1))
+	echo "ok $T_NUM - $*"
+}
+
+not_ok() {
+	T_NUM=$((T_NUM + 1))
+	T_FAILED=$((T_FAILED + 1))
+	echo "not ok $T_NUM - $*"
+}
+
+diag() {
+	printf '# %s\n' "$@"
+}
+
+# check DESCRIPTION COMMAND...: one test point from a command's status.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# ---------------------------------------------------------------- setup
+
+require_root() {
+	[ "$(id -u)" = 0 ] || skip_all "needs root (loop devices, mounts)"
+}
+
+require_cmd() {
+	local c
+	for c; do
+		command -v "$c" >/dev/null 2>&1 ||
+			skip_all "needs $c (apt-get install the package providing it)"
+	done
+}
+
+t_cleanup() {
+	local rc=$? i
+	set +e
+	for ((i = ${#T_CLEANUPS[@]} - 1; i >= 0; i--)); do
+		eval "${T_CLEANUPS[i]}"
+	done
+	for i in "${T_PIDS[@]}"; do
+		kill -CONT "$i" 2>/dev/null
+		kill -KILL "$i" 2>/dev/null && wait "$i" 2>/dev/null
+	done
+	for ((i = ${#T_MOUNTS[@]} - 1; i >= 0; i--)); do
+		# anything still mounted below our directories, deepest first
+		awk -v top="${T_MOUNTS[i]}" '
+			function unesc(s) { gsub(/\\040/, " ", s); return s }
+			{ m = unesc($5); if (m == top || index(m, top "/") == 1) print m }' \
+			/proc/self/mountinfo | sort -r | while read -r m; do
+			umount "$m" 2>/dev/null || umount -l "$m"
+		done
+	done
+	for i in "${T_LOOPS[@]}"; do
+		losetup -d "$i" 2>/dev/null
+	done
+	[ -n "$T_DIR" ] && rm -rf --one-file-system "$T_DIR"
+	if [ "$rc" = 0 ] && [ "$T_FAILED" -gt 0 ]; then rc=1; fi
+	echo "1..$T_NUM"
+	exit "$rc"
+}
+
+# t_init: a private work directory and the cleanup trap.
+t_init() {
+	T_DIR=$(mktemp -d /tmp/vzha-test.XXXXXX)
+	trap t_cleanup EXIT
+	trap 'exit 130' INT TERM HUP
+	T_MOUNTS+=("$T_DIR")
+}
+
+# at_exit COMMAND: runs COMMAND (a string) at cleanup, last registered first.
+at_exit() {
+	T_CLEANUPS+=("$1")
+}
+
+# track_pid PID: kill PID (by pid) at cleanup.
+track_pid() {
+	T_PIDS+=("$1")
+}
+
+# make_loop NAME SIZE_MB: a loop device over a sparse file, in $LOOP.
+# (Not printed: a $(...) subshell could not register it for cleanup.)
+make_loop() {
+	local img=$T_DIR/$1.img
+	truncate -s "${2}M" "$img"
+	LOOP=$(losetup -f --show "$img") || return 1
+	T_LOOPS+=("$LOOP")
+}
+
+# make_fs TYPE DEV [mkfs options]: a fresh filesystem, quietly.
+make_fs() {
+	local type=$1 dev=$2
+	shift 2
+	case $type in
+	xfs) mkfs.xfs -q -f "$@" "$dev" ;;
+	*) "mkfs.$type" -q -F "$@" "$dev" >/dev/null 2>&1 ;;
+	esac
+}
+
+# ---------------------------------------------------------------- agent
+
+# run_agent ACTION [NAME=VALUE...]: runs vzfs with OCF_RESKEY_NAME=VALUE,
+# setting $rc, $out (stdout) and $err (stderr). Environment entries that
+# are not NAME=VALUE parameters pass through as they are (OCF_CHECK_LEVEL=).
+run_agent() {
+	local action=$1 a
+	shift
+	local env=(OCF_RESOURCE_INSTANCE="${INSTANCE:-vzfs_test}")
+	for a; do
+		case $a in
+		OCF_*=* | HA_*=*) env+=("$a") ;;
+		*) env+=("OCF_RESKEY_$a") ;;
+		esac
+	done
+	out=$(env -i PATH="$PATH" "${env[@]}" ${AGENT_WRAPPER:-} "$VZFS" "$action" \
+		2>"$T_DIR/stderr")
+	rc=$?
+	err=$(cat "$T_DIR/stderr")
+}
+
+# The last exit-reason line of the last run_agent, without its prefix.
+reason() {
+	printf '%s\n' "$err" | sed -n 's/^ocf-exit-reason://p' | tail -n 1
+}
+
+# expect_rc DESC CODE: test point on $rc, showing the reason on failure.
+expect_rc() {
+	if [ "$rc" = "$2" ]; then
+		ok "$1 (rc $rc)"
+	else
+		not_ok "$1: expected rc $2, got $rc"
+		diag "stderr:" "$err"
+	fi
+}
+
+# expect_reason DESC REGEX: the exit reason matches REGEX (grep -E).
+expect_reason() {
+	local r
+	r=$(reason)
+	if printf '%s\n' "$r" | grep -Eq -- "$2"; then
+		ok "$1"
+	else
+		not_ok "$1: reason '$r' does not match /$2/"
+	fi
+}
+
+# How many ocf-exit-reason lines the last run printed.
+reason_count() {
+	printf '%s\n' "$err" | grep -c '^ocf-exit-reason:'
+}
+
+# is_mounted DIR [DEV]: DIR is a mount point (of DEV, when given).
+is_mounted() {
+	local src
+	src=$(findmnt -n -o MAJ:MIN --mountpoint "$1" 2>/dev/null | tail -n 1) ||
+		return 1
+	src=${src// /} # findmnt right-aligns the column
+	[ -n "$src" ] || return 1
+	[ $# -lt 2 ] && return 0
+	[ "$src" = "$(stat -L -c '%Hr:%Lr' "$2")" ]
+}
+
+# wait_until SECONDS COMMAND...: polls COMMAND until it succeeds.
+wait_until() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.1
+	done
+}
+
+# ready_fifo: a fifo a background holder writes to once it holds what it
+# should, so tests wait for a condition instead of sleeping.
+ready_wait() {
+	local fifo=$1 line
+	read -r -t 10 line <"$fifo"
+}
