@@ -688,15 +688,12 @@ static int vzfs_start(struct agent_ctx *ctx)
 static int umount_one(struct vzfs *v, const char *target, const char *statusfile)
 {
 	_cleanup_job_ struct job *j = job_new();
-	struct deadline d;
 
 	if (!j)
 		return -errno;
 	j->dir = target;
 	j->path = statusfile;
-	/* leave time to find holders and signal them if this fails */
-	d = deadline_sub(&v->ctx->deadline, 1000);
-	return run_fn(child_umount, j, &d);
+	return run_fn(child_umount, j, &v->ctx->deadline);
 }
 
 /* Waits (briefly, within the deadline) for the signalled pids to exit. */
@@ -766,6 +763,23 @@ static int busy_fail(struct vzfs *v, const char *what, struct holder *h, int n)
 			v->dir, what, list);
 }
 
+/* The stop's time is up and the filesystem is still mounted: say why. */
+static int busy_timeout(struct vzfs *v, dev_t dev)
+{
+	char list[1024] = "no process (a loop device, an NFS export or a bind mount elsewhere?)";
+	_cleanup_free_ struct holder *h = NULL;
+	int rc = OCF_SUCCESS;
+	int n = find_holders(v, dev, &h, &rc);
+
+	if (n < 0)
+		return rc;
+	if (n > 0)
+		holders_format(h, (size_t)n, list, sizeof(list));
+	return ocf_fail(OCF_ERR_GENERIC, 0,
+			"cannot unmount %s before the stop timeout: still busy, held by %s",
+			v->dir, list);
+}
+
 static int unmount_all(struct vzfs *v, dev_t dev, const char *statusfile)
 {
 	uint64_t half_ms = deadline_left_ms(&v->ctx->deadline) / 2;
@@ -784,6 +798,8 @@ static int unmount_all(struct vzfs *v, dev_t dev, const char *statusfile)
 			return rc;
 		if (mounts_find_target(tab, v->dir, &fs) <= 0)
 			break;
+		if (deadline_expired(&v->ctx->deadline))
+			return busy_timeout(v, dev);
 		/* submounts first, deepest first, as umount -R would */
 		if (mounts_submounts(tab, v->dir, &subs) < 0)
 			return ocf_fail(OCF_ERR_GENERIC, -ENOMEM, "submounts");
@@ -812,15 +828,6 @@ static int unmount_all(struct vzfs *v, dev_t dev, const char *statusfile)
 			return rc;
 		if (n > 0 && mode == UNMOUNT_FALSE)
 			return busy_fail(v, "in use", h, n);
-		if (deadline_expired(&v->ctx->deadline)) {
-			char list[1024] = "no process (a loop device, an NFS export or a bind mount elsewhere?)";
-
-			if (n > 0)
-				holders_format(h, (size_t)n, list, sizeof(list));
-			return ocf_fail(OCF_ERR_GENERIC, 0,
-					"cannot unmount %s before the stop timeout: still busy, held by %s",
-					v->dir, list);
-		}
 		if (n == 0 || signal_holders(v, h, n, half_ms) == 0)
 			deadline_sleep(&v->ctx->deadline, 200);
 	}
@@ -887,6 +894,12 @@ static int vzfs_stop(struct agent_ctx *ctx)
 	if (rc)
 		return rc;
 	if (mounts_find_target(tab, v.dir, &fs) <= 0) {
+		/*
+		 * Unmounted here, perhaps by a stop that then failed on a
+		 * mount namespace still holding the device: finish that.
+		 */
+		if (v.device)
+			return release_namespaces(&v, v.devno);
 		log_info("%s is not mounted, nothing to stop", v.dir);
 		return OCF_SUCCESS;
 	}
