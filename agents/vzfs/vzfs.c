@@ -463,6 +463,8 @@ static int vzfs_monitor(struct agent_ctx *ctx)
 
 /* ------------------------------------------------------------ start */
 
+static int check_installed(struct agent_ctx *ctx, const char *fstype);
+
 static int run_fsck(struct vzfs *v, const char *fstype)
 {
 	const char *argv[] = { FSCK_PATH, "-p", "-t", fstype, v->device,
@@ -639,6 +641,9 @@ static int vzfs_start(struct agent_ctx *ctx)
 			return rc;
 	}
 	rc = detect_fstype(&v, j, &fstype);
+	if (rc)
+		return rc;
+	rc = check_installed(ctx, fstype);
 	if (rc)
 		return rc;
 	if (fsck_needed(ctx, fstype)) {
@@ -965,6 +970,25 @@ static int find_fsck_helper(const char *fstype)
 	return -ENOENT;
 }
 
+/* What this node needs for fstype: the kernel's support, fsck if used. */
+static int check_installed(struct agent_ctx *ctx, const char *fstype)
+{
+	if (mounts_kernel_has_fstype(fstype) <= 0 && !module_has_fstype(fstype))
+		return ocf_fail(OCF_ERR_INSTALLED, 0,
+				"the kernel has no %s filesystem (not in /proc/filesystems, no fs-%s module)",
+				fstype, fstype);
+	if (!fsck_needed(ctx, fstype))
+		return OCF_SUCCESS;
+	if (access(FSCK_PATH, X_OK) < 0)
+		return ocf_fail(OCF_ERR_INSTALLED, -errno, "run_fsck=%s needs %s",
+				ctx->p[P_RUN_FSCK].str, FSCK_PATH);
+	if (find_fsck_helper(fstype) < 0)
+		return ocf_fail(OCF_ERR_INSTALLED, 0,
+				"run_fsck=%s needs fsck.%s, which is not installed",
+				ctx->p[P_RUN_FSCK].str, fstype);
+	return OCF_SUCCESS;
+}
+
 static int vzfs_validate(struct agent_ctx *ctx)
 {
 	const char *fstype = ctx->p[P_FSTYPE].set ? ctx->p[P_FSTYPE].str : NULL;
@@ -973,20 +997,10 @@ static int vzfs_validate(struct agent_ctx *ctx)
 
 	if (rc)
 		return rc;
-	if (fstype && mounts_kernel_has_fstype(fstype) <= 0 &&
-	    !module_has_fstype(fstype))
-		return ocf_fail(OCF_ERR_INSTALLED, 0,
-				"the kernel has no %s filesystem (not in /proc/filesystems, no fs-%s module)",
-				fstype, fstype);
-	if (fstype && fsck_needed(ctx, fstype)) {
-		if (access(FSCK_PATH, X_OK) < 0)
-			return ocf_fail(OCF_ERR_INSTALLED, -errno,
-					"run_fsck=%s needs %s",
-					ctx->p[P_RUN_FSCK].str, FSCK_PATH);
-		if (find_fsck_helper(fstype) < 0)
-			return ocf_fail(OCF_ERR_INSTALLED, 0,
-					"run_fsck=%s needs fsck.%s, which is not installed",
-					ctx->p[P_RUN_FSCK].str, fstype);
+	if (fstype) {
+		rc = check_installed(ctx, fstype);
+		if (rc)
+			return rc;
 	}
 	rc = vzfs_lookup(ctx, &v);
 	if (rc)
