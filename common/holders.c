@@ -30,24 +30,24 @@ static inline void closedirp(DIR **d)
 struct mnt {
 	uint64_t id;
 	dev_t devno;
-	const char *target;     /* into mntns.text, unescaped */
-	uint64_t shared;        /* peer group, 0 when not shared */
-	uint64_t master;        /* peer group we receive from, 0 if none */
+	const char *target; /* into mntns.text, unescaped */
+	uint64_t shared; /* peer group, 0 when not shared */
+	uint64_t master; /* peer group we receive from, 0 if none */
 };
 
 struct mntns {
-	uint64_t id;            /* the N of "mnt:[N]" */
-	char *text;             /* mountinfo, owns mnts[].target */
+	uint64_t id; /* the N of "mnt:[N]" */
+	char *text; /* mountinfo, owns mnts[].target */
 	struct mnt *mnts;
 	size_t n_mnts;
 	bool loaded;
-	bool keeps_dev;         /* has a copy of dev our umount leaves alone */
+	bool keeps_dev; /* has a copy of dev our umount leaves alone */
 };
 
 struct proc {
 	pid_t pid;
-	pid_t ppid;             /* read only for namespaces that keep dev */
-	size_t ns;              /* index into scan.ns */
+	pid_t ppid; /* read only for namespaces that keep dev */
+	size_t ns; /* index into scan.ns */
 };
 
 struct scan {
@@ -57,9 +57,9 @@ struct scan {
 	size_t self_ns;
 	struct mntns *ns;
 	size_t n_ns, cap_ns;
-	uint64_t *groups;       /* peer groups of dev's mounts in our ns */
+	uint64_t *groups; /* peer groups of dev's mounts in our ns */
 	size_t n_groups, cap_groups;
-	uint64_t *dev_ids;      /* ids of dev's mounts, all namespaces read */
+	uint64_t *dev_ids; /* ids of dev's mounts, all namespaces read */
 	size_t n_dev_ids, cap_dev_ids;
 	struct proc *procs;
 	size_t n_procs, cap_procs;
@@ -82,21 +82,22 @@ static void scan_done(struct scan *s)
 		(void)close(s->procfd); /* read-only: nothing to report */
 }
 
-/* Makes room for element n of *array. 0 or -ENOMEM. */
-static int reserve(void **array, size_t *cap, size_t n, size_t size)
+/*
+ * Makes room for element n of an array of *cap elements: returns the
+ * (maybe moved) array, or NULL when out of memory, array then unchanged.
+ */
+static void *grow(void *array, size_t *cap, size_t n, size_t size)
 {
 	size_t ncap;
 	void *p;
 
 	if (n < *cap)
-		return 0;
+		return array;
 	ncap = *cap ? *cap * 2 : 16;
-	p = reallocarray(*array, ncap, size);
-	if (!p)
-		return -ENOMEM;
-	*array = p;
-	*cap = ncap;
-	return 0;
+	p = reallocarray(array, ncap, size);
+	if (p)
+		*cap = ncap;
+	return p;
 }
 
 /*
@@ -121,6 +122,21 @@ static bool u64_in(const uint64_t *a, size_t n, uint64_t v)
 		if (a[i] == v)
 			return true;
 	return false;
+}
+
+/* Adds v to a set kept as an array. 0 or -ENOMEM. */
+static int u64_add(uint64_t **a, size_t *n, size_t *cap, uint64_t v)
+{
+	uint64_t *p;
+
+	if (u64_in(*a, *n, v))
+		return 0;
+	p = grow(*a, cap, *n, sizeof(**a));
+	if (!p)
+		return -ENOMEM;
+	p[(*n)++] = v;
+	*a = p;
+	return 0;
 }
 
 /*
@@ -217,6 +233,7 @@ static int parse_mount(char *line, struct mnt *m)
 		return -EINVAL;
 	/* Optional fields up to "-"; kernels may add tags we do not know. */
 	while ((opt = next_field(&line)) && strcmp(opt, "-") != 0) {
+		r = 0;
 		if (strncmp(opt, "shared:", 7) == 0)
 			r = procfs_parse_u64(opt + 7, &m->shared);
 		else if (strncmp(opt, "master:", 7) == 0)
@@ -235,12 +252,15 @@ static int parse_mountinfo(char *text, struct mnt **ret, size_t *ret_n)
 	int r;
 
 	for (line = text; line && *line; line = next) {
+		struct mnt *p;
+
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		r = reserve((void **)&mnts, &cap, n, sizeof(*mnts));
-		if (r < 0)
-			return r;
+		p = grow(mnts, &cap, n, sizeof(*mnts));
+		if (!p)
+			return -ENOMEM;
+		mnts = p;
 		r = parse_mount(line, &mnts[n]);
 		if (r < 0)
 			return r;
@@ -296,21 +316,16 @@ static int ns_load(struct scan *s, size_t idx, int pfd)
 	for (size_t i = 0; i < n; i++) {
 		if (mnts[i].devno != s->dev)
 			continue;
-		if (!u64_in(s->dev_ids, s->n_dev_ids, mnts[i].id)) {
-			r = reserve((void **)&s->dev_ids, &s->cap_dev_ids,
-				    s->n_dev_ids, sizeof(*s->dev_ids));
-			if (r < 0)
-				return r;
-			s->dev_ids[s->n_dev_ids++] = mnts[i].id;
-		}
-		if (idx == s->self_ns && mnts[i].shared &&
-		    !u64_in(s->groups, s->n_groups, mnts[i].shared)) {
-			r = reserve((void **)&s->groups, &s->cap_groups,
-				    s->n_groups, sizeof(*s->groups));
-			if (r < 0)
-				return r;
-			s->groups[s->n_groups++] = mnts[i].shared;
-		}
+		r = u64_add(&s->dev_ids, &s->n_dev_ids, &s->cap_dev_ids,
+			    mnts[i].id);
+		if (r < 0)
+			return r;
+		if (idx != s->self_ns || !mnts[i].shared)
+			continue;
+		r = u64_add(&s->groups, &s->n_groups, &s->cap_groups,
+			    mnts[i].shared);
+		if (r < 0)
+			return r;
 	}
 	ns->text = TAKE_PTR(text);
 	ns->mnts = TAKE_PTR(mnts);
@@ -320,32 +335,21 @@ static int ns_load(struct scan *s, size_t idx, int pfd)
 	return 0;
 }
 
-/*
- * Finds or adds namespace id and reads its mountinfo through pfd, the
- * first process seen in it. /proc lists pids in ascending order, so that
- * is normally the namespace's init, whose view (mount points relative to
- * its root) is the whole namespace's. A namespace whose mountinfo could
- * not be read is retried with its next process.
- */
-static int ns_get(struct scan *s, uint64_t id, int pfd, size_t *ret)
+/* Finds or adds namespace id, unloaded. 0 or -ENOMEM. */
+static int ns_add(struct scan *s, uint64_t id, size_t *ret)
 {
+	struct mntns *p;
 	size_t i;
-	int r;
 
 	for (i = 0; i < s->n_ns; i++)
 		if (s->ns[i].id == id)
 			break;
 	if (i == s->n_ns) {
-		r = reserve((void **)&s->ns, &s->cap_ns, s->n_ns,
-			    sizeof(*s->ns));
-		if (r < 0)
-			return r;
+		p = grow(s->ns, &s->cap_ns, s->n_ns, sizeof(*s->ns));
+		if (!p)
+			return -ENOMEM;
+		s->ns = p;
 		s->ns[s->n_ns++] = (struct mntns){ .id = id };
-	}
-	if (!s->ns[i].loaded) {
-		r = ns_load(s, i, pfd);
-		if (r < 0)
-			return r;
 	}
 	*ret = i;
 	return 0;
@@ -533,9 +537,9 @@ static bool maps_line_on_dev(const char *line, dev_t dev)
 
 /*
  * Read line by line, not in one read(): a large process has many MiB of
- * maps, and a mapping that moves between two reads is not one we miss for
- * long (the caller scans again after killing). Mappings of deleted files
- * still show their device.
+ * maps. A mapping made or removed between two reads may be missed, as it
+ * may be just after any scan; the caller scans again after killing.
+ * Mappings of deleted files still show their device.
  */
 static int maps_on_dev(const struct scan *s, int pfd, bool *ret)
 {
@@ -562,17 +566,31 @@ static int maps_on_dev(const struct scan *s, int pfd, bool *ret)
 	return 0;
 }
 
-/* /proc/<pid>/comm, newline trimmed. 0 or -errno. */
+/*
+ * /proc/<pid>/comm without its newline, cut to size. Any process can
+ * name itself anything (prctl(PR_SET_NAME, "a\nb") shows as is), and the
+ * name ends up in a one-line exit reason: control characters become '?'.
+ * 0 or -errno.
+ */
 static int read_comm(int dirfd, const char *path, char *comm, size_t size)
 {
 	char buf[64];
+	size_t len;
 	ssize_t n;
 
 	n = read_head(dirfd, path, buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
-	buf[strcspn(buf, "\n")] = '\0';
-	snprintf(comm, size, "%s", buf);
+	len = (size_t)n;
+	if (len > 0 && buf[len - 1] == '\n')
+		len--;
+	if (len >= size)
+		len = size - 1;
+	for (size_t i = 0; i < len; i++)
+		comm[i] = (unsigned char)buf[i] < 0x20 || buf[i] == 0x7f ?
+				  '?' :
+				  buf[i];
+	comm[len] = '\0';
 	return 0;
 }
 
@@ -604,16 +622,15 @@ static int read_ppid(int pfd, pid_t *ret)
 	return 0;
 }
 
-static int add_holder(struct scan *s, pid_t pid, unsigned how,
-		      const char *comm)
+static int add_holder(struct scan *s, pid_t pid, unsigned how, const char *comm)
 {
 	struct holder *h;
-	int r;
 
-	r = reserve((void **)&s->holders, &s->cap_holders, s->n_holders,
-		    sizeof(*s->holders));
-	if (r < 0)
-		return r;
+	h = grow(s->holders, &s->cap_holders, s->n_holders,
+		 sizeof(*s->holders));
+	if (!h)
+		return -ENOMEM;
+	s->holders = h;
 	h = &s->holders[s->n_holders++];
 	*h = (struct holder){ .pid = pid, .how = how };
 	snprintf(h->comm, sizeof(h->comm), "%s", comm);
@@ -646,9 +663,21 @@ static int scan_pid(struct scan *s, const char *name, pid_t pid)
 	r = read_nsid(pfd, &nsid);
 	if (r < 0)
 		return only_fatal(r);
-	r = ns_get(s, nsid, pfd, &ns);
+	r = ns_add(s, nsid, &ns);
 	if (r < 0)
-		return only_fatal(r);
+		return r;
+	/*
+	 * A namespace's mountinfo is read through the first process seen in
+	 * it. /proc lists pids in ascending order, so that is normally its
+	 * init, whose view (mount points relative to its root) is the whole
+	 * namespace's. If that fails, paths in it match nothing (fds and maps
+	 * still do) and its next process tries again.
+	 */
+	if (!s->ns[ns].loaded) {
+		r = ns_load(s, ns, pfd);
+		if (r < 0 && fatal(r))
+			return r;
+	}
 
 	/*
 	 * exe is missing exactly when the task has no user address space: a
@@ -664,10 +693,10 @@ static int scan_pid(struct scan *s, const char *name, pid_t pid)
 			how |= links[i].how;
 	}
 
-	r = reserve((void **)&s->procs, &s->cap_procs, s->n_procs,
-		    sizeof(*s->procs));
-	if (r < 0)
-		return r;
+	p = grow(s->procs, &s->cap_procs, s->n_procs, sizeof(*s->procs));
+	if (!p)
+		return -ENOMEM;
+	s->procs = p;
 	p = &s->procs[s->n_procs++];
 	*p = (struct proc){ .pid = pid, .ns = ns };
 	if (s->ns[ns].keeps_dev)
@@ -722,8 +751,11 @@ static int add_mountns_holders(struct scan *s)
 	size_t n_holders = s->n_holders;
 	int r;
 
-	qsort(s->procs, s->n_procs, sizeof(*s->procs), cmp_proc);
-	qsort(s->holders, s->n_holders, sizeof(*s->holders), cmp_holder);
+	/* qsort() and bsearch() want a non-NULL array even when empty */
+	if (s->n_procs > 0)
+		qsort(s->procs, s->n_procs, sizeof(*s->procs), cmp_proc);
+	if (n_holders > 0)
+		qsort(s->holders, n_holders, sizeof(*s->holders), cmp_holder);
 
 	for (size_t k = 0; k < s->n_ns; k++) {
 		pid_t pick = 0, lowest = 0;
@@ -751,8 +783,9 @@ static int add_mountns_holders(struct scan *s)
 			continue;
 
 		key.pid = pick;
-		h = bsearch(&key, s->holders, n_holders, sizeof(*s->holders),
-			    cmp_holder);
+		h = n_holders == 0 ? NULL :
+				     bsearch(&key, s->holders, n_holders,
+					     sizeof(*s->holders), cmp_holder);
 		if (h) {
 			h->how |= HOLDER_MOUNTNS;
 			continue;
@@ -768,7 +801,9 @@ static int add_mountns_holders(struct scan *s)
 		if (r < 0)
 			return r;
 	}
-	qsort(s->holders, s->n_holders, sizeof(*s->holders), cmp_holder);
+	if (s->n_holders > 0)
+		qsort(s->holders, s->n_holders, sizeof(*s->holders),
+		      cmp_holder);
 	return 0;
 }
 
@@ -806,8 +841,10 @@ int holders_find(dev_t dev, const char *mount_target, unsigned flags,
 	r = read_nsid(selffd, &nsid);
 	if (r < 0)
 		return r;
-	s.self_ns = 0; /* the first entry, so that ns_load() knows it */
-	r = ns_get(&s, nsid, selffd, &s.self_ns);
+	r = ns_add(&s, nsid, &s.self_ns);
+	if (r < 0)
+		return r;
+	r = ns_load(&s, s.self_ns, selffd);
 	if (r < 0)
 		return r;
 
@@ -867,53 +904,41 @@ static size_t format_one(const struct holder *h, bool first, char *buf,
 			len += (size_t)snprintf(how + len, sizeof(how) - len,
 						"%s%s", len ? "," : "",
 						how_names[i]);
-	n = snprintf(buf, size, "%s%d (%s: %s)", first ? "" : ", ",
-		     (int)h->pid, h->comm, len ? how : "?");
+	n = snprintf(buf, size, "%s%d (%s: %s)", first ? "" : ", ", (int)h->pid,
+		     h->comm, len ? how : "?");
 	return n < 0 ? 0 : (size_t)n;
 }
 
-/* What ends a list cut after k of n entries. */
-static size_t format_tail(size_t k, size_t n, bool count, char *buf,
-			  size_t size)
+/* What ends a list cut after k of n entries: ", ... and N more". */
+static size_t format_tail(size_t k, size_t n, char *buf, size_t size)
 {
 	int r;
 
 	if (k == n)
 		r = snprintf(buf, size, "%s", "");
-	else if (count)
+	else
 		r = snprintf(buf, size, "%s... and %zu more", k ? ", " : "",
 			     n - k);
-	else
-		r = snprintf(buf, size, "%s...", k ? ", " : "");
 	return r < 0 ? 0 : (size_t)r;
 }
 
 /*
- * Whole entries only. When some do not fit: as many as fit followed by
- * ", ... and N more"; if not even "... and N more" fits, as many as fit
- * followed by "..."; in a buffer too small for that, what fits of "...".
+ * Whole entries only: when some do not fit, as many as fit followed by
+ * ", ... and N more"; in a buffer too small for even "... and N more",
+ * what fits of "...".
  */
 void holders_format(const struct holder *h, size_t n, char *buf, size_t size)
 {
 	char entry[128], tail[64];
 	size_t len = 0, best = SIZE_MAX;
-	bool count = true;
 
 	if (size == 0)
 		return;
-	for (int pass = 0; pass < 2 && best == SIZE_MAX; pass++) {
-		count = pass == 0;
-		len = 0;
-		for (size_t k = 0; k <= n; k++) {
-			if (len + format_tail(k, n, count, tail,
-					      sizeof(tail)) < size)
-				best = k;
-			if (k < n)
-				len += format_one(&h[k], k == 0, entry,
-						  sizeof(entry));
-			if (len >= size)
-				break;
-		}
+	for (size_t k = 0; k <= n && len < size; k++) {
+		if (len + format_tail(k, n, tail, sizeof(tail)) < size)
+			best = k;
+		if (k < n)
+			len += format_one(&h[k], k == 0, entry, sizeof(entry));
 	}
 	if (best == SIZE_MAX) {
 		snprintf(buf, size, "%s", "...");
@@ -923,5 +948,5 @@ void holders_format(const struct holder *h, size_t n, char *buf, size_t size)
 	buf[0] = '\0';
 	for (size_t k = 0; k < best; k++)
 		len += format_one(&h[k], k == 0, buf + len, size - len);
-	format_tail(best, n, count, buf + len, size - len);
+	format_tail(best, n, buf + len, size - len);
 }

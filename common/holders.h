@@ -38,14 +38,30 @@ enum holders_flags {
 };
 
 /*
- * Finds processes holding the filesystem with device number dev, mounted
- * at mount_target in our namespace (used to match paths in NO_STAT mode).
- * Skips our own process. Processes that vanish during the walk are not
- * errors. On success returns the number found and sets *ret to a malloc'd
- * array the caller frees (NULL when none); -errno when /proc is unreadable.
+ * Finds processes holding the filesystem with device number dev (as
+ * mountinfo's "maj:min", which is st_dev except on btrfs subvolumes: not
+ * supported). mount_target may be NULL: paths are matched through each
+ * namespace's own mountinfo instead. Skips our own process; processes
+ * that vanish or that we may not inspect are skipped too. HOLDER_MOUNTNS
+ * names one process per namespace keeping a private copy of the mount,
+ * its init (lowest pid whose parent is outside it). Copies that are peers
+ * or slaves of our mount count as going with our umount (systemd gives
+ * services such copies of every mount); call again after the umount to
+ * see what was kept. Sorted by pid, one entry per process.
+ * Returns the count and sets *ret to a malloc'd array the caller frees
+ * (NULL when none); -errno when /proc is unreadable, or -ENOMEM/-EMFILE
+ * (a partial scan must not read as "no holders").
+ * Not seen: a thread's own cwd or fd table (/proc/<pid>/task is not
+ * walked); in NO_STAT mode, fds on a lazily detached mount. NO_STAT still
+ * reads /proc/<pid>/maps, which waits for the process's mmap lock.
  */
 int holders_find(dev_t dev, const char *mount_target, unsigned flags,
 		 struct holder **ret);
 
-/* "1234 (postgres: cwd,fd), 99 (bash: mountns)" truncated to size. */
+/*
+ * "1234 (postgres: cwd,fd), 99 (bash: mountns)", always NUL-terminated
+ * (unless size is 0). Whole entries only: when not all fit, as many as do
+ * followed by ", ... and N more", or "... and N more", or what fits of
+ * "..." in a tiny buffer.
+ */
 void holders_format(const struct holder *h, size_t n, char *buf, size_t size);

@@ -97,6 +97,10 @@ static int parse_one(const struct param_desc *pd, const char *s,
 		     struct param_value *v, char *reterr, size_t size)
 {
 	char list[256];
+	/* min and max both 0: unbounded */
+	bool bounded = pd->min || pd->max;
+	long long lo = bounded ? pd->min : LLONG_MIN;
+	long long hi = bounded ? pd->max : LLONG_MAX;
 	long long n;
 	int r;
 
@@ -117,13 +121,11 @@ static int parse_one(const struct param_desc *pd, const char *s,
 				    pd->name, s);
 		break;
 	case PARAM_INTEGER:
-		r = params_parse_ll(s, pd->min || pd->max ? pd->min : LLONG_MIN,
-				    pd->min || pd->max ? pd->max : LLONG_MAX,
-				    &n);
+		r = params_parse_ll(s, lo, hi, &n);
 		if (r == -ERANGE)
 			return fail(reterr, size,
 				    "parameter %s must be between %lld and %lld, got '%s'",
-				    pd->name, pd->min, pd->max, s);
+				    pd->name, lo, hi, s);
 		if (r < 0)
 			return fail(reterr, size,
 				    "parameter %s must be a decimal integer, got '%s'",
@@ -217,8 +219,9 @@ unsigned params_unknown(const struct agent_desc *d, char *const *envp,
 		if (strncmp(name, RESKEY, strlen(RESKEY)) != 0)
 			continue;
 		name += strlen(RESKEY);
-		/* CRM_meta_* are Pacemaker's, not parameters */
-		if (strncmp(name, "CRM_meta_", 9) == 0)
+		/* CRM_meta_* and crm_feature_set are Pacemaker's own */
+		if (strncmp(name, "CRM_meta_", 9) == 0 ||
+		    strncmp(name, "crm_feature_set=", 16) == 0)
 			continue;
 		eq = strchr(name, '=');
 		if (!eq || (size_t)(eq - name) >= sizeof(buf))

@@ -108,7 +108,12 @@ char *metadata_render(const struct agent_desc *d)
 	for (unsigned i = 0; i < d->n_actions; i++)
 		add_action(actions, &d->actions[i]);
 
-	xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
+	/*
+	 * No encoding in the XML declaration: crmsh hands the text to lxml
+	 * as a str, and lxml refuses str input that declares an encoding
+	 * ("crm ra info" then fails). UTF-8 is XML's default anyway.
+	 */
+	xmlDocDumpFormatMemory(doc, &mem, &size, 1);
 	if (mem) {
 		ret = strndup((const char *)mem, (size_t)size);
 		xmlFree(mem);
