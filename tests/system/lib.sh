@@ -41,7 +41,7 @@ not_ok() {
 }
 
 diag() {
-	printf '# %s\n' "$@"
+	printf '%s\n' "$@" | sed 's/^/# /'
 }
 
 # check DESCRIPTION COMMAND...: one test point from a command's status.
@@ -85,7 +85,10 @@ t_cleanup() {
 		done
 	done
 	for i in "${T_LOOPS[@]}"; do
-		losetup -d "$i" 2>/dev/null
+		# a device detached early may serve another test by now
+		case $(losetup -n -O BACK-FILE "$i" 2>/dev/null) in
+		"$T_DIR"/*) losetup -d "$i" ;;
+		esac
 	done
 	[ -n "$T_DIR" ] && rm -rf --one-file-system "$T_DIR"
 	if [ "$rc" = 0 ] && [ "$T_FAILED" -gt 0 ]; then rc=1; fi
