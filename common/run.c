@@ -16,7 +16,10 @@
 #include "cleanup.h"
 #include "run.h"
 
-/* Without a pidfd (kernel < 5.3) we learn of the exit by asking this often. */
+/*
+ * Without a pidfd (kernel < 5.3, valgrind 3.19) we learn of the exit by
+ * asking this often.
+ */
 #define POLL_FALLBACK_MS 50
 
 /*
@@ -43,18 +46,18 @@ struct stream {
 	bool truncated;
 };
 
-static void stream_release(struct stream *s)
-{
-	if (s->fd >= 0)
-		(void)close(s->fd); /* a read end: nothing can be lost */
-	free(s->buf);
-}
-
+/* Closes fd if open; returns -1, for "fd = close_fd(fd)". */
 static int close_fd(int fd)
 {
 	if (fd >= 0)
 		(void)close(fd); /* nothing useful to do on a failed close */
 	return -1;
+}
+
+static void stream_release(struct stream *s)
+{
+	s->fd = close_fd(s->fd);
+	free(s->buf);
 }
 
 /*
@@ -295,8 +298,7 @@ static void child_release(struct child *c)
  * ends of its pipes; the write ends are closed here, so EOF means that
  * only the child's descendants still hold them.
  */
-static int spawn(const char *const argv[], char *const envp[],
-		 struct child *c)
+static int spawn(const char *const argv[], char *const envp[], struct child *c)
 {
 	_cleanup_close_ int null_fd = -1, out_w = -1, err_w = -1;
 	_cleanup_close_ int exec_w = -1;
@@ -326,8 +328,10 @@ static int spawn(const char *const argv[], char *const envp[],
 		return -errno;
 	if (pid == 0)
 		child_exec(argv, envp, parent,
-			   (struct child_fds){ .null = null_fd, .out = out_w,
-					       .err = err_w, .exec = exec_w });
+			   (struct child_fds){ .null = null_fd,
+					       .out = out_w,
+					       .err = err_w,
+					       .exec = exec_w });
 	/*
 	 * The child does the same; whichever of us comes first, the group
 	 * exists before we might signal it. EACCES: the child has already
@@ -349,6 +353,7 @@ static int wait_child(struct child *c, const struct deadline *d,
 {
 	enum { RUNNING, TERMINATING, KILLING } phase = RUNNING;
 	uint64_t until = d->end_ms, term_ms = 0;
+	bool use_pidfd = c->pidfd >= 0;
 	int r;
 
 	for (;;) {
@@ -383,7 +388,7 @@ static int wait_child(struct child *c, const struct deadline *d,
 		}
 
 		wait_ms = until - now;
-		if (c->pidfd >= 0)
+		if (use_pidfd)
 			p[n++] = (struct pollfd){ .fd = c->pidfd,
 						  .events = POLLIN };
 		else if (wait_ms > POLL_FALLBACK_MS)
@@ -396,6 +401,13 @@ static int wait_child(struct child *c, const struct deadline *d,
 						  .events = POLLIN };
 		if (poll(p, n, poll_ms(wait_ms)) < 0 && errno != EINTR)
 			return -errno;
+		/*
+		 * Readable for good once the child has exited. Should
+		 * waitid() still not see it, a tracer (strace, gdb) holds
+		 * the zombie: poll waitid() then, rather than spin.
+		 */
+		if (use_pidfd && p[0].revents)
+			use_pidfd = false;
 		/* one read per wakeup: a flood must not hide the deadline */
 		for (nfds_t i = 0; i < n; i++) {
 			if (!p[i].revents || p[i].fd == c->pidfd)
@@ -431,8 +443,7 @@ static int exec_error(int fd)
 }
 
 /* Hands a stream's buffer over to the result, NUL-terminated. */
-static char *stream_take(struct stream *s, size_t *ret_len,
-			 bool *ret_truncated)
+static char *stream_take(struct stream *s, size_t *ret_len, bool *ret_truncated)
 {
 	s->buf[s->len] = '\0';
 	*ret_len = s->len;
@@ -528,7 +539,7 @@ static size_t utf8_whole(const char *s, size_t n)
 	unsigned char c;
 
 	/* back to the last lead byte, at most 3 continuation bytes away */
-	while (i > 0 && n - i < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+	while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
 		i--;
 	if (i == 0)
 		return n;
@@ -599,8 +610,8 @@ static bool last_line(const char *s, size_t len, const char **ret_start,
 	size_t end = len, start;
 
 	for (;;) {
-		while (end > 0 && (is_line_end(s[end - 1]) ||
-				   is_blank(s[end - 1])))
+		while (end > 0 &&
+		       (is_line_end(s[end - 1]) || is_blank(s[end - 1])))
 			end--;
 		if (end == 0)
 			return false;
@@ -698,14 +709,17 @@ void run_describe(const struct run_result *r, char *buf, size_t size)
 	buf[utf8_whole(buf, strlen(buf))] = '\0';
 }
 
-/* Characters that need no quoting in a POSIX shell word. */
+/* Whether s needs no quoting as a POSIX shell word. */
 static bool is_shell_safe(const char *s)
 {
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789@%_+=:,./-";
+
 	if (!*s)
 		return false;
 	for (; *s; s++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789@%_+=:,./-", *s))
+		if (!strchr(safe, *s))
 			return false;
 	return true;
 }
@@ -727,21 +741,31 @@ static void put_ansi_c(struct writer *w, const char *s)
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c == '\n')
+		switch (c) {
+		case '\n':
 			puts_(w, "\\n");
-		else if (c == '\t')
+			break;
+		case '\t':
 			puts_(w, "\\t");
-		else if (c == '\r')
+			break;
+		case '\r':
 			puts_(w, "\\r");
-		else if (c == '\\' || c == '\'') {
+			break;
+		case '\\':
+		case '\'':
 			esc[0] = '\\';
 			esc[1] = (char)c;
 			put(w, esc, 2);
-		} else if (c < 0x20 || c == 0x7f) {
-			snprintf(esc, sizeof(esc), "\\x%02x", c);
-			puts_(w, esc);
-		} else
-			put(w, s, 1);
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f) {
+				snprintf(esc, sizeof(esc), "\\x%02x", c);
+				puts_(w, esc);
+			} else {
+				put(w, s, 1);
+			}
+			break;
+		}
 	}
 	puts_(w, "'");
 }
@@ -820,8 +844,8 @@ int run_fn(int (*fn)(void *arg), void *arg, const struct deadline *d)
 		(void)kill(pid, SIGKILL); /* cannot fail: it is our child */
 		return r;
 	}
-	for (;;) {
-		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	for (int poll_fd = pidfd;;) {
+		struct pollfd p = { .fd = poll_fd, .events = POLLIN };
 		uint64_t left;
 
 		r = child_exited(pid);
@@ -840,7 +864,7 @@ int run_fn(int (*fn)(void *arg), void *arg, const struct deadline *d)
 			(void)kill(pid, SIGKILL); /* as above */
 			return -ETIMEDOUT;
 		}
-		if (pidfd < 0 && left > POLL_FALLBACK_MS)
+		if (poll_fd < 0 && left > POLL_FALLBACK_MS)
 			left = POLL_FALLBACK_MS;
 		/* a negative fd is ignored: then poll() only sleeps */
 		if (poll(&p, 1, poll_ms(left)) < 0 && errno != EINTR) {
@@ -848,6 +872,8 @@ int run_fn(int (*fn)(void *arg), void *arg, const struct deadline *d)
 			(void)kill(pid, SIGKILL); /* as above */
 			return r;
 		}
+		if (p.revents)
+			poll_fd = -1; /* as in wait_child(): a tracer? */
 	}
 
 	r = child_reap(pid, &si);

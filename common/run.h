@@ -34,13 +34,15 @@ struct run_result {
 	char *out;              /* NUL-terminated, owned, never NULL on success */
 	char *err;
 	size_t out_len, err_len;
-	bool out_truncated, err_truncated;  /* the rest was read and dropped */
+	bool out_truncated, err_truncated; /* the rest was read, dropped */
 	pid_t pid;
 	char *path;             /* copy of argv[0], owned (run_describe) */
-	uint64_t elapsed_ms;    /* start to exit; to the deadline if timed out */
-	bool left_behind;       /* RUN_TIMED_OUT: SIGKILL did not take effect
-				   in time (uninterruptible sleep?); pid was
-				   not reaped */
+	uint64_t elapsed_ms;    /* from start to exit, or to the deadline */
+	/*
+	 * RUN_TIMED_OUT only: SIGKILL did not take effect in time
+	 * (uninterruptible sleep?), so pid was left unreaped.
+	 */
+	bool left_behind;
 };
 
 /*

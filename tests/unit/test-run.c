@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -76,13 +78,14 @@ static char pid_state(pid_t pid)
 static bool pid_gone_within(pid_t pid, int ms)
 {
 	_cleanup_close_ int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int err = errno;
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	struct deadline d = deadline_in((uint64_t)ms);
 	char state;
 
 	if (fd >= 0)
 		return poll(&p, 1, ms) == 1;
-	if (errno == ESRCH)
+	if (err == ESRCH)
 		return true;
 	while ((state = pid_state(pid)) != 0 && state != 'Z') {
 		if (deadline_expired(&d))
@@ -90,6 +93,16 @@ static bool pid_gone_within(pid_t pid, int ms)
 		deadline_sleep(&d, 10); /* a test, without a pidfd */
 	}
 	return true;
+}
+
+/* CPU time this process has used, in ms. */
+static uint64_t cpu_ms(void)
+{
+	struct rusage ru;
+
+	assert_int_equal(getrusage(RUSAGE_SELF, &ru), 0);
+	return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
+	       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
 }
 
 /* Parses a pid on its own line of s (the first such line). */
@@ -116,6 +129,39 @@ static void kill_and_reap(pid_t pid)
 {
 	(void)kill(pid, SIGKILL); /* ESRCH: already gone, fine */
 	assert_gone(pid);
+}
+
+/*
+ * Puts a pipe on our fds first..last (the read end on 0, the write end on 1
+ * and 2), both ends held open, so that a child that inherited them would
+ * show it: the harness may well run us on /dev/null already.
+ */
+struct stdio_swap {
+	int first, last;
+	int saved[3];
+	int pipe[2];
+};
+
+static void stdio_on_pipe(struct stdio_swap *s, int first, int last)
+{
+	s->first = first;
+	s->last = last;
+	assert_int_equal(pipe2(s->pipe, O_CLOEXEC), 0);
+	for (int fd = first; fd <= last; fd++) {
+		s->saved[fd] = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		assert_true(s->saved[fd] >= 0);
+		assert_true(dup2(s->pipe[fd == 0 ? 0 : 1], fd) == fd);
+	}
+}
+
+static void stdio_restore(struct stdio_swap *s)
+{
+	for (int fd = s->first; fd <= s->last; fd++) {
+		assert_true(dup2(s->saved[fd], fd) == fd);
+		(void)close(s->saved[fd]);
+	}
+	(void)close(s->pipe[0]);
+	(void)close(s->pipe[1]);
 }
 
 /* ---- exit status ---- */
@@ -329,16 +375,21 @@ static void test_stdin_is_dev_null(void **state)
 {
 	const char *cat[] = { "/bin/cat", NULL };
 	const char *link[] = { "/usr/bin/readlink", "/proc/self/fd/0", NULL };
+	struct stdio_swap swap;
 	struct run_result r;
 
-	/* cat would wait for input forever if stdin were ours */
+	/* our stdin is a pipe nobody writes to: cat would wait on it */
+	stdio_on_pipe(&swap, 0, 0);
 	run(cat, SLOW_MS, &r);
+	stdio_restore(&swap);
 	assert_true(run_ok(&r));
 	assert_string_equal(r.out, "");
 	assert_int_equal(r.out_len, 0);
 	run_result_free(&r);
 
+	stdio_on_pipe(&swap, 0, 0);
 	run(link, SLOW_MS, &r);
+	stdio_restore(&swap);
 	assert_string_equal(r.out, "/dev/null\n");
 	run_result_free(&r);
 }
@@ -360,8 +411,8 @@ static void test_fds_closed(void **state)
 
 static void test_signals_reset(void **state)
 {
-	const char *argv[] = { "/bin/grep", "-E", "^Sig(Blk|Ign):",
-			       "/proc/self/status", NULL };
+	const char *argv[] = { "/bin/grep", "-E",
+			       "^Sig(Blk|Ign):", "/proc/self/status", NULL };
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_pipe, old_usr1;
 	sigset_t block, old_mask;
 	struct run_result r;
@@ -390,9 +441,8 @@ static void test_own_process_group(void **state)
 	int pid, ppid, pgrp;
 
 	run(argv, SLOW_MS, &r);
-	assert_int_equal(sscanf(r.out, "%d (cat) %*c %d %d", &pid, &ppid,
-				&pgrp),
-			 3);
+	assert_int_equal(
+		sscanf(r.out, "%d (cat) %*c %d %d", &pid, &ppid, &pgrp), 3);
 	assert_int_equal(pid, r.pid);
 	assert_int_equal(ppid, getpid());
 	assert_int_equal(pgrp, pid);
@@ -411,48 +461,122 @@ static void test_envp(void **state)
 	run_result_free(&r);
 }
 
+/*
+ * A private directory for FIFOs, and the processes a test forks: teardown
+ * runs even when an assertion fails, so nothing is left behind.
+ */
+struct fixture {
+	char dir[32];
+	pid_t forked;           /* a fork of this test program */
+	pid_t helper;           /* a child of ours left to reap */
+};
+
+static int fixture_setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/test-run.XXXXXX");
+	if (!mkdtemp(f->dir)) {
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int fixture_teardown(void **state)
+{
+	struct fixture *f = *state;
+	char path[64];
+
+	/* errors: already gone, or never started */
+	if (f->forked > 0) {
+		(void)kill(f->forked, SIGKILL);
+		(void)waitpid(f->forked, NULL, 0);
+	}
+	if (f->helper > 0) {
+		(void)kill(f->helper, SIGKILL);
+		(void)waitpid(f->helper, NULL, 0);
+	}
+	snprintf(path, sizeof(path), "%s/pid", f->dir);
+	(void)unlink(path);
+	snprintf(path, sizeof(path), "%s/go", f->dir);
+	(void)unlink(path);
+	(void)rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* A FIFO in the fixture's directory; its path in buf. */
+static const char *fixture_fifo(struct fixture *f, const char *name, char *buf,
+				size_t size)
+{
+	snprintf(buf, size, "%s/%s", f->dir, name);
+	if (access(buf, F_OK) < 0)
+		assert_int_equal(mkfifo(buf, 0600), 0);
+	return buf;
+}
+
+/*
+ * In a fork of the test program: dies with it, and holds none of the
+ * harness's pipes (they would keep a harness waiting for our output).
+ */
+static void forked_setup(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || fd < 0)
+		_exit(100);
+	if (dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
+		_exit(100);
+}
+
+/* Reads a pid from a FIFO that a helper writes to, waiting at most SLOW_MS. */
+static pid_t pid_from_fifo(const char *fifo)
+{
+	/* O_NONBLOCK: no waiting for a writer that may never come */
+	_cleanup_close_ int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char line[32] = "";
+
+	assert_true(fd >= 0);
+	assert_int_equal(poll(&p, 1, SLOW_MS), 1);
+	assert_true(read(fd, line, sizeof(line) - 1) > 0);
+	return pid_in(line);
+}
+
 /* If the agent dies (Pacemaker's SIGKILL), its helper dies with it. */
 static void test_parent_death_kills_child(void **state)
 {
-	char dir[] = "/tmp/test-run.XXXXXX";
-	char fifo[64], script[128], line[32] = "";
-	_cleanup_close_ int fd = -1;
-	struct pollfd p;
-	pid_t agent, helper;
+	struct fixture *f = *state;
+	char fifo[64], script[128];
+	pid_t helper;
 	int status;
 
-	assert_non_null(mkdtemp(dir));
-	snprintf(fifo, sizeof(fifo), "%s/pid", dir);
-	assert_int_equal(mkfifo(fifo, 0600), 0);
 	/* the helper tells us its pid, then waits far beyond the test */
 	snprintf(script, sizeof(script), "echo $$ > %s; exec /bin/sleep 30",
-		 fifo);
+		 fixture_fifo(f, "pid", fifo, sizeof(fifo)));
 
-	agent = fork();
-	assert_true(agent >= 0);
-	if (agent == 0) {
+	f->forked = fork(); /* the agent */
+	assert_true(f->forked >= 0);
+	if (f->forked == 0) {
 		const char *argv[] = { "/bin/sh", "-c", script, NULL };
 		struct deadline d = deadline_in(20000);
 		struct run_result r;
 
+		forked_setup();
 		(void)run_argv(argv, NULL, &d, &r); /* killed in there */
 		_exit(1);
 	}
-	/* O_NONBLOCK: no waiting for a writer that may never come */
-	fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	assert_true(fd >= 0);
-	p = (struct pollfd){ .fd = fd, .events = POLLIN };
-	assert_int_equal(poll(&p, 1, SLOW_MS), 1);
-	assert_true(read(fd, line, sizeof(line) - 1) > 0);
-	helper = pid_in(line);
+	helper = pid_from_fifo(fifo);
 
-	assert_int_equal(kill(agent, SIGKILL), 0);
-	assert_int_equal(waitpid(agent, &status, 0), agent);
+	assert_int_equal(kill(f->forked, SIGKILL), 0);
+	assert_int_equal(waitpid(f->forked, &status, 0), f->forked);
+	f->forked = 0;
 	assert_true(WIFSIGNALED(status));
 	assert_gone(helper);
-
-	assert_int_equal(unlink(fifo), 0);
-	assert_int_equal(rmdir(dir), 0);
 }
 
 /* ---- deadline ---- */
@@ -513,6 +637,87 @@ static void test_timeout_kills_group_leftovers(void **state)
 	grandchild = pid_in(r.out);
 	assert_gone(grandchild);
 	run_result_free(&r);
+}
+
+/*
+ * Stands in for a child in uninterruptible sleep, which SIGKILL cannot end
+ * in time: a tracer that seizes the helper and never waits for it holds
+ * its zombie, so that we, the parent, cannot see it exit.
+ */
+_Noreturn static void tracer(const char *pid_fifo, const char *go_fifo)
+{
+	char line[32] = "";
+	pid_t pid;
+	int fd;
+
+	forked_setup();
+	fd = open(pid_fifo, O_RDONLY | O_CLOEXEC); /* until the helper writes */
+	if (fd < 0 || read(fd, line, sizeof(line) - 1) <= 0)
+		_exit(1);
+	pid = (pid_t)strtol(line, NULL, 10);
+	if (ptrace(PTRACE_SEIZE, pid, NULL, NULL) < 0)
+		_exit(2);
+	fd = open(go_fifo, O_WRONLY | O_CLOEXEC); /* until the helper reads */
+	if (fd < 0 || write(fd, "\n", 1) != 1)
+		_exit(3);
+	for (;;)
+		pause(); /* the test kills us */
+}
+
+static void test_timeout_left_behind(void **state)
+{
+	struct fixture *f = *state;
+	char script[256], pid_fifo[64], go_fifo[64], buf[256], tail[64];
+	const char *argv[] = { "/bin/sh", "-c", script, NULL };
+	uint64_t t0, cpu0;
+	struct run_result r;
+	int status;
+
+	fixture_fifo(f, "pid", pid_fifo, sizeof(pid_fifo));
+	fixture_fifo(f, "go", go_fifo, sizeof(go_fifo));
+	/* the helper waits until it is traced, then outlasts the deadline */
+	snprintf(script, sizeof(script),
+		 "echo $$ > %s; read x < %s; exec /bin/sleep 30", pid_fifo,
+		 go_fifo);
+
+	f->forked = fork(); /* the tracer */
+	assert_true(f->forked >= 0);
+	if (f->forked == 0)
+		tracer(pid_fifo, go_fifo);
+
+	t0 = deadline_now_ms();
+	cpu0 = cpu_ms();
+	run(argv, 1000, &r);
+	f->helper = r.pid;
+	if (waitpid(f->forked, &status, WNOHANG) == f->forked) {
+		f->forked = 0;
+		run_result_free(&r);
+		/* exit 2: ptrace not allowed here (Yama, a container) */
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
+			skip();
+		fail_msg("tracer failed: status %#x", status);
+	}
+	/* waited, not spun: the dead helper's pidfd stays readable */
+	assert_true(cpu_ms() - cpu0 < 50);
+	assert_int_equal(r.status, RUN_TIMED_OUT);
+	assert_true(r.left_behind);
+	/* the deadline plus at most the grace, with room for a slow host */
+	assert_true(deadline_now_ms() - t0 < SLOW_MS);
+	run_describe(&r, buf, sizeof(buf));
+	snprintf(tail, sizeof(tail), " ms and could not be killed (pid %d)",
+		 (int)r.pid);
+	assert_non_null(strstr(buf, tail));
+	run_result_free(&r);
+
+	/* without its tracer, the zombie comes back to us */
+	assert_int_equal(kill(f->forked, SIGKILL), 0);
+	assert_int_equal(waitpid(f->forked, &status, 0), f->forked);
+	f->forked = 0;
+	assert_true(WIFSIGNALED(status)); /* not a tracer failure: exit 1-3 */
+	assert_int_equal(waitpid(f->helper, &status, 0), f->helper);
+	f->helper = 0;
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
 }
 
 /* A grandchild holding stdout open must not keep us past the child's exit. */
@@ -593,13 +798,19 @@ static void test_fn_results(void **state)
 {
 	struct deadline d = deadline_in(SLOW_MS);
 	struct deadline past = { .end_ms = deadline_now_ms() - 1 };
+	struct stdio_swap swap;
+	int r;
 
 	assert_int_equal(run_fn(fn_ok, NULL, &d), 0);
 	assert_int_equal(run_fn(fn_erofs, NULL, &d), -EROFS);
 	assert_int_equal(run_fn(fn_minus_eio, NULL, &d), -EIO);
 	assert_int_equal(run_fn(fn_killed, NULL, &d), -EINTR);
-	assert_int_equal(run_fn(fn_stdio_null, NULL, &d), 0);
 	assert_int_equal(run_fn(fn_ok, NULL, &past), -ETIMEDOUT);
+
+	stdio_on_pipe(&swap, 0, 2);
+	r = run_fn(fn_stdio_null, NULL, &d);
+	stdio_restore(&swap);
+	assert_int_equal(r, 0);
 }
 
 static void test_fn_timeout(void **state)
@@ -634,11 +845,11 @@ static int fallback_checks(void)
 	int step = 0, p[2], status;
 	pid_t pid;
 
-#define CHECK(c)                      \
-	do {                          \
-		step++;               \
-		if (!(c))             \
-			return step;  \
+#define CHECK(c)                     \
+	do {                         \
+		step++;              \
+		if (!(c))            \
+			return step; \
 	} while (0)
 
 	CHECK(syscall(SYS_pidfd_open, getpid(), 0) < 0 && errno == ENOSYS);
@@ -705,8 +916,8 @@ static void test_fallback_without_pidfd(void **state)
 static void test_format_argv(void **state)
 {
 	const char *plain[] = { "/sbin/fsck", "-n", "/dev/sda1", NULL };
-	const char *quoted[] = { "/bin/echo", "a b", "it's", "", "$HOME",
-				 "x=1,y@h:%", NULL };
+	const char *quote[] = { "/bin/echo", "a b", "it's", "", "$HOME", NULL };
+	const char *safe[] = { "/bin/echo", "x=1,y@h:%", NULL };
 	const char *control[] = { "/bin/echo", "a\nb", "t\tq'\\", "\x01",
 				  NULL };
 	const char *utf8[] = { "/bin/echo", "caf\xc3\xa9 au lait", NULL };
@@ -714,9 +925,10 @@ static void test_format_argv(void **state)
 
 	run_format_argv(plain, buf, sizeof(buf));
 	assert_string_equal(buf, "/sbin/fsck -n /dev/sda1");
-	run_format_argv(quoted, buf, sizeof(buf));
-	assert_string_equal(buf, "/bin/echo 'a b' 'it'\\''s' '' '$HOME' "
-				 "x=1,y@h:%");
+	run_format_argv(quote, buf, sizeof(buf));
+	assert_string_equal(buf, "/bin/echo 'a b' 'it'\\''s' '' '$HOME'");
+	run_format_argv(safe, buf, sizeof(buf));
+	assert_string_equal(buf, "/bin/echo x=1,y@h:%");
 	run_format_argv(control, buf, sizeof(buf));
 	assert_string_equal(buf, "/bin/echo $'a\\nb' $'t\\tq\\'\\\\' $'\\x01'");
 	run_format_argv(utf8, buf, sizeof(buf));
@@ -740,7 +952,8 @@ static void test_format_argv(void **state)
 
 static struct run_result fake(const char *out, const char *err)
 {
-	return (struct run_result){ .out = (char *)out, .err = (char *)err,
+	return (struct run_result){ .out = (char *)out,
+				    .err = (char *)err,
 				    .out_len = out ? strlen(out) : 0,
 				    .err_len = err ? strlen(err) : 0 };
 }
@@ -822,10 +1035,15 @@ int main(void)
 		cmocka_unit_test(test_signals_reset),
 		cmocka_unit_test(test_own_process_group),
 		cmocka_unit_test(test_envp),
-		cmocka_unit_test(test_parent_death_kills_child),
+		cmocka_unit_test_setup_teardown(test_parent_death_kills_child,
+						fixture_setup,
+						fixture_teardown),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_timeout_term_ignored),
 		cmocka_unit_test(test_timeout_kills_group_leftovers),
+		cmocka_unit_test_setup_teardown(test_timeout_left_behind,
+						fixture_setup,
+						fixture_teardown),
 		cmocka_unit_test(test_grandchild_holds_pipe),
 		cmocka_unit_test(test_fn_results),
 		cmocka_unit_test(test_fn_timeout),
