@@ -18,8 +18,8 @@ uint64_t deadline_margin_ms(uint64_t timeout_ms)
 {
 	uint64_t m = timeout_ms / 10;
 
-	if (m < 500)
-		m = 500;
+	if (m < DEADLINE_MARGIN_MIN_MS)
+		m = DEADLINE_MARGIN_MIN_MS;
 	if (m > 5000)
 		m = 5000;
 	if (m > timeout_ms / 2)

@@ -17,8 +17,14 @@ struct deadline {
 uint64_t deadline_now_ms(void);
 
 /*
+ * The least margin: room for the runner to TERM, then KILL, a helper that
+ * outlives the deadline (up to RUN_KILL_GRACE_MS, 1 s) and still report.
+ */
+#define DEADLINE_MARGIN_MIN_MS 1500
+
+/*
  * The margin kept before Pacemaker's own timeout: a tenth of it, at least
- * 500 ms and at most 5 s, never more than half of the timeout.
+ * DEADLINE_MARGIN_MIN_MS and at most 5 s, never more than half of it.
  */
 uint64_t deadline_margin_ms(uint64_t timeout_ms);
 

@@ -61,11 +61,11 @@ static void test_margin(void **state)
 	/* a tenth */
 	assert_int_equal(deadline_margin_ms(20000), 2000);
 	assert_int_equal(deadline_margin_ms(40000), 4000);
-	assert_int_equal(deadline_margin_ms(12345), 1234);
-	/* at least 500 ms */
-	assert_int_equal(deadline_margin_ms(4000), 500);
-	assert_int_equal(deadline_margin_ms(1000), 500);
-	assert_int_equal(deadline_margin_ms(5000), 500);
+	assert_int_equal(deadline_margin_ms(23456), 2345);
+	/* at least 1500 ms: the runner's kill grace fits inside */
+	assert_int_equal(deadline_margin_ms(4000), 1500);
+	assert_int_equal(deadline_margin_ms(10000), 1500);
+	assert_int_equal(deadline_margin_ms(5000), 1500);
 	/* at most 5 s */
 	assert_int_equal(deadline_margin_ms(50000), 5000);
 	assert_int_equal(deadline_margin_ms(60000), 5000);
@@ -114,13 +114,13 @@ static void test_left_and_expired(void **state)
 {
 	struct deadline d;
 
-	deadline_init(&d, "10000", 0);        /* margin 1000 ms */
-	assert_int_equal(deadline_left_ms(&d), 9000);
+	deadline_init(&d, "10000", 0);        /* margin 1500 ms */
+	assert_int_equal(deadline_left_ms(&d), 8500);
 	assert_false(deadline_expired(&d));
 	fake_now_ms += 4000;
-	assert_int_equal(deadline_left_ms(&d), 5000);
+	assert_int_equal(deadline_left_ms(&d), 4500);
 	assert_false(deadline_expired(&d));
-	fake_now_ms += 4999;
+	fake_now_ms += 4499;
 	assert_int_equal(deadline_left_ms(&d), 1);
 	assert_false(deadline_expired(&d));
 	fake_now_ms += 1;
@@ -168,7 +168,7 @@ static void test_sleep_capped(void **state)
 
 	/* 50 ms left on the fake clock: a 3 s sleep must stop at 50 ms */
 	deadline_init(&d, "10000", 0);
-	fake_now_ms += 9000 - 50;
+	fake_now_ms += 8500 - 50;
 	t0 = real_ms();
 	deadline_sleep(&d, 3000);
 	assert_true(real_ms() - t0 < 2000);

@@ -429,8 +429,20 @@ static void test_signals_reset(void **state)
 	assert_int_equal(sigprocmask(SIG_SETMASK, &old_mask, NULL), 0);
 	assert_int_equal(sigaction(SIGPIPE, &old_pipe, NULL), 0);
 	assert_int_equal(sigaction(SIGUSR1, &old_usr1, NULL), 0);
-	assert_string_equal(r.out, "SigBlk:\t0000000000000000\n"
-				   "SigIgn:\t0000000000000000\n");
+	{
+		unsigned long long blk = ~0ULL, ign = ~0ULL;
+
+		assert_int_equal(sscanf(r.out, "SigBlk:\t%llx\nSigIgn:\t%llx",
+					&blk, &ign), 2);
+		assert_int_equal(blk, 0);
+		/*
+		 * Signals 32 and 33 are glibc's own (SIGCANCEL, SIGSETXID):
+		 * sigaction() refuses to touch them, so a disposition
+		 * inherited from whoever started the tests stays; glibc
+		 * installs its handlers in the helper at start-up anyway.
+		 */
+		assert_int_equal(ign & ~(3ULL << 31), 0);
+	}
 	run_result_free(&r);
 }
 
