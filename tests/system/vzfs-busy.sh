@@ -110,7 +110,14 @@ gone $e && ok "it is gone" || { not_ok "it is gone"; diag "$(head -5 /proc/$e/st
 # --- a private mount namespace keeps a copy of the mount: our umount
 # succeeds, but the device stays in use until that namespace lets go.
 start_fs mountns
-unshare -m --propagation private "$HOLDER" cwd / >"$T_DIR/ns.out" 2>&1 &
+# The copy holds every mount of the moment: drop the other loop mounts
+# (tests running beside this one), or their stops would rightly end it.
+unshare -m --propagation private bash -c '
+	findmnt -rn -o SOURCE,TARGET | while read -r src tgt; do
+		case $src in /dev/loop*) [ "$src" = "$1" ] ||
+			umount -l "$(printf "%b" "$tgt")" 2>/dev/null ;; esac
+	done
+	exec "$2" cwd /' ns-holder "$dev" "$HOLDER" >"$T_DIR/ns.out" 2>&1 &
 ns=$!
 disown "$ns"
 track_pid "$ns"
