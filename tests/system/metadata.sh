@@ -13,7 +13,10 @@ command -v "$XMLLINT" >/dev/null 2>&1 ||
 	skip_all "needs xmllint (apt-get install libxml2-utils)"
 [ -r "$OCF_RNG" ] ||
 	skip_all "OCF 1.1 schema $OCF_RNG is missing (apt-get install pcs, or set OCF_RNG)"
-[ -x "$VZFS" ] || skip_all "$VZFS is not built (make vzfs)"
+OPENVZ=${OPENVZ:-$top_builddir/openvz}
+for a in "$VZFS" "$OPENVZ"; do
+	[ -x "$a" ] || skip_all "$a is not built (make)"
+done
 [ -x "$GEN" ] || skip_all "$GEN is not built (make metadata/gen-metadata)"
 t_init
 
@@ -77,3 +80,4 @@ meta_of() {
 }
 
 meta_of "$VZFS" vzfs
+meta_of "$OPENVZ" openvz
