@@ -165,21 +165,7 @@ static int ct_init(struct agent_ctx *ctx, struct ct *ct, bool *absent)
 	return read_config(ct, absent);
 }
 
-/* Is every tool this backend runs there? */
-static int check_tools(struct ct *ct)
-{
-	static const char *const lxc_tools[] = {
-		LXC_START_PATH, LXC_STOP_PATH, LXC_INFO_PATH, LXC_ATTACH_PATH
-	};
-
-	if (!ct->lxc)
-		return access(tool(ct), X_OK) == 0 ? 0 : -errno;
-	for (size_t i = 0; i < ELEMENTSOF(lxc_tools); i++)
-		if (access(lxc_tools[i], X_OK) < 0)
-			return -errno;
-	return 0;
-}
-
+/* The first tool this backend runs that is not there, or NULL. */
 static const char *missing_tool(struct ct *ct)
 {
 	static const char *const lxc_tools[] = {
@@ -187,11 +173,11 @@ static const char *missing_tool(struct ct *ct)
 	};
 
 	if (!ct->lxc)
-		return tool(ct);
+		return access(tool(ct), X_OK) == 0 ? NULL : tool(ct);
 	for (size_t i = 0; i < ELEMENTSOF(lxc_tools); i++)
 		if (access(lxc_tools[i], X_OK) < 0)
 			return lxc_tools[i];
-	return "?";
+	return NULL;
 }
 
 /*
@@ -438,17 +424,28 @@ static int ct_exec(struct ct *ct, const char *const cmd[], char *ret_desc,
 	return rc;
 }
 
+/* inner_check as argv, in buf; OCF_ERR_CONFIGURED when it is unusable. */
+static int inner_check_argv(struct agent_ctx *ctx, char *buf, size_t size,
+			    const char *argv[], size_t max)
+{
+	const char *s = ctx->p[P_INNER_CHECK].str;
+
+	if ((size_t)snprintf(buf, size, "%s", s) >= size ||
+	    split_words(buf, argv, max) <= 0)
+		return ocf_fail(OCF_ERR_CONFIGURED, 0,
+				"inner_check '%s' names no command, or is too long",
+				s);
+	return OCF_SUCCESS;
+}
+
 static int inner_check(struct ct *ct, char *ret_desc, size_t size)
 {
 	const char *argv[MAX_ARGS + 1];
 	char buf[1024];
+	int rc = inner_check_argv(ct->ctx, buf, sizeof(buf), argv,
+				  ELEMENTSOF(argv));
 
-	snprintf(buf, sizeof(buf), "%s", ct->ctx->p[P_INNER_CHECK].str);
-	if (split_words(buf, argv, ELEMENTSOF(argv)) <= 0)
-		return ocf_fail(OCF_ERR_CONFIGURED, 0,
-				"inner_check '%s' names no command or too many words",
-				ct->ctx->p[P_INNER_CHECK].str);
-	return ct_exec(ct, argv, ret_desc, size);
+	return rc ? rc : ct_exec(ct, argv, ret_desc, size);
 }
 
 /* ------------------------------------------------------------ monitor */
@@ -503,6 +500,7 @@ static int depth_checks(struct ct *ct)
 
 static int openvz_monitor(struct agent_ctx *ctx)
 {
+	const char *missing;
 	_cleanup_(ct_done) struct ct ct = { 0 };
 	enum ct_state s;
 	bool absent;
@@ -511,12 +509,12 @@ static int openvz_monitor(struct agent_ctx *ctx)
 	rc = ct_init(ctx, &ct, &absent);
 	if (rc)
 		return rc;
-	if (check_tools(&ct) < 0) {
+	if ((missing = missing_tool(&ct))) {
 		/* a probe on a node without the tools: it cannot run here */
 		if (ctx->probe)
 			return OCF_NOT_RUNNING;
 		return ocf_fail(OCF_ERR_INSTALLED, 0, "%s is not installed",
-				missing_tool(&ct));
+				missing);
 	}
 	/* a passive node may not see the config (lxcpath on the DRBD fs) */
 	if (absent) {
@@ -615,6 +613,7 @@ static int wait_running(struct ct *ct)
 
 static int openvz_start(struct agent_ctx *ctx)
 {
+	const char *missing;
 	_cleanup_(ct_done) struct ct ct = { 0 };
 	enum ct_state s;
 	bool absent;
@@ -623,9 +622,9 @@ static int openvz_start(struct agent_ctx *ctx)
 	rc = ct_init(ctx, &ct, &absent);
 	if (rc)
 		return rc;
-	if (check_tools(&ct) < 0)
+	if ((missing = missing_tool(&ct)))
 		return ocf_fail(OCF_ERR_INSTALLED, 0, "%s is not installed",
-				missing_tool(&ct));
+				missing);
 	if (absent)
 		return ocf_fail(OCF_ERR_INSTALLED, 0,
 				"container %s has no config %s on this node%s",
@@ -782,6 +781,7 @@ static int ct_gone(struct ct *ct, enum ct_state *s)
 
 static int openvz_stop(struct agent_ctx *ctx)
 {
+	const char *missing;
 	_cleanup_(ct_done) struct ct ct = { 0 };
 	char secs[24];
 	struct stop_plan plan;
@@ -810,9 +810,9 @@ static int openvz_stop(struct agent_ctx *ctx)
 			 ct.id, ct.conf);
 		return OCF_SUCCESS;
 	}
-	if (check_tools(&ct) < 0)
+	if ((missing = missing_tool(&ct)))
 		return ocf_fail(OCF_ERR_INSTALLED, 0, "%s is not installed",
-				missing_tool(&ct));
+				missing);
 	rc = ct_gone(&ct, &s);
 	if (rc == OCF_SUCCESS) {
 		log_info("container %s is already stopped", ct.id);
@@ -885,6 +885,7 @@ static int openvz_stop(struct agent_ctx *ctx)
 
 static int openvz_validate(struct agent_ctx *ctx)
 {
+	const char *missing;
 	_cleanup_(ct_done) struct ct ct = { 0 };
 	bool absent;
 	int rc;
@@ -892,18 +893,17 @@ static int openvz_validate(struct agent_ctx *ctx)
 	rc = ct_init(ctx, &ct, &absent);
 	if (rc)
 		return rc;
-	if (check_tools(&ct) < 0)
+	if ((missing = missing_tool(&ct)))
 		return ocf_fail(OCF_ERR_INSTALLED, 0, "%s is not installed",
-				missing_tool(&ct));
+				missing);
 	if (ctx->p[P_INNER_CHECK].set) {
 		const char *argv[MAX_ARGS + 1];
 		char buf[1024];
 
-		snprintf(buf, sizeof(buf), "%s", ctx->p[P_INNER_CHECK].str);
-		if (split_words(buf, argv, ELEMENTSOF(argv)) <= 0)
-			return ocf_fail(OCF_ERR_CONFIGURED, 0,
-					"inner_check '%s' names no command or too many words",
-					ctx->p[P_INNER_CHECK].str);
+		rc = inner_check_argv(ctx, buf, sizeof(buf), argv,
+				      ELEMENTSOF(argv));
+		if (rc)
+			return rc;
 	}
 	if (absent) {
 		if (ct.lxc) {
