@@ -37,6 +37,7 @@
 #include "run.h"
 
 #define IO_BLOCK 4096
+#define UMOUNT_MIN_MS 250       /* time one umount attempt needs at least */
 
 /* Filesystems that can be mounted on several nodes at once. */
 static const char *const cluster_fstypes[] = { "gfs2", "ocfs2", NULL };
@@ -796,6 +797,7 @@ static int unmount_all(struct vzfs *v, dev_t dev, const char *statusfile)
 		_cleanup_free_ struct holder *h = NULL;
 		struct libmnt_fs *fs;
 		char **subs = NULL;
+		uint64_t left;
 		int r = 0, n;
 
 		rc = load_table(&tab);
@@ -803,7 +805,13 @@ static int unmount_all(struct vzfs *v, dev_t dev, const char *statusfile)
 			return rc;
 		if (mounts_find_target(tab, v->dir, &fs) <= 0)
 			break;
-		if (deadline_expired(&v->ctx->deadline))
+		/*
+		 * A umount that cannot even be tried within the time left
+		 * (forking the child takes a moment) is a busy filesystem
+		 * at the deadline, not a hung device.
+		 */
+		left = deadline_left_ms(&v->ctx->deadline);
+		if (left < UMOUNT_MIN_MS)
 			return busy_timeout(v, dev);
 		/* submounts first, deepest first, as umount -R would */
 		if (mounts_submounts(tab, v->dir, &subs) < 0)
@@ -820,6 +828,8 @@ static int unmount_all(struct vzfs *v, dev_t dev, const char *statusfile)
 			r = umount_one(v, v->dir, statusfile);
 		if (r == 0 || r == -EINVAL) /* EINVAL: no longer a mount point */
 			continue;
+		if (r == -ETIMEDOUT && left < 2 * UMOUNT_MIN_MS)
+			return busy_timeout(v, dev);
 		if (r == -ETIMEDOUT)
 			return ocf_fail(OCF_ERR_GENERIC, 0,
 					"unmounting %s did not complete in time: the device hangs",
