@@ -88,6 +88,7 @@ static int read_config(struct ct *ct, bool *absent)
 {
 	const struct param_value *p = ct->ctx->p;
 	_cleanup_free_ char *text = NULL;
+	struct stat st;
 	ssize_t n;
 	int r;
 
@@ -101,11 +102,18 @@ static int read_config(struct ct *ct, bool *absent)
 	if (r < 0 || (size_t)r >= sizeof(ct->conf))
 		return ocf_fail(OCF_ERR_CONFIGURED, -ENAMETOOLONG,
 				"config path of %s", ct->id);
-	n = procfs_read(ct->conf, PROCFS_MAX, &text);
-	if (n == -ENOENT || n == -ENOTDIR) {
+	if (stat(ct->conf, &st) < 0) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			return ocf_fail(OCF_ERR_INSTALLED, -errno,
+					"cannot read %s", ct->conf);
 		*absent = true;
 		return OCF_SUCCESS;
 	}
+	/* a fifo would block the read past any deadline */
+	if (!S_ISREG(st.st_mode))
+		return ocf_fail(OCF_ERR_INSTALLED, 0,
+				"cannot read %s: not a regular file", ct->conf);
+	n = procfs_read(ct->conf, PROCFS_MAX, &text);
 	if (n < 0)
 		return ocf_fail(OCF_ERR_INSTALLED, (int)n,
 				"cannot read %s", ct->conf);
@@ -779,6 +787,24 @@ static int ct_gone(struct ct *ct, enum ct_state *s)
 	return OCF_SUCCESS;
 }
 
+/* Does anything of a vzctl CT run or stay mounted, as the kernel says? */
+static bool vz_traces(struct ct *ct)
+{
+	_cleanup_mnt_table_ struct libmnt_table *tab = NULL;
+	_cleanup_free_ char *root = NULL;
+	struct libmnt_fs *fs;
+	enum ct_state s;
+	int pids[1];
+
+	if (veinfo_state(ct, &s) == 0 && s == CT_RUNNING)
+		return true;
+	if (root_pids(ct, pids, 1) > 0)
+		return true;
+	return ct->root && mounts_canonical_dir(ct->root, &root) == 0 &&
+	       mounts_load(NULL, &tab) == 0 &&
+	       mounts_find_target(tab, root, &fs) > 0;
+}
+
 static int openvz_stop(struct agent_ctx *ctx)
 {
 	const char *missing;
@@ -790,8 +816,13 @@ static int openvz_stop(struct agent_ctx *ctx)
 	bool absent;
 	int rc;
 
-	if (ctx->params_error && !ctx->p[P_CTID].set) {
-		log_warning("%s; no container can have been started, stop succeeds",
+	/*
+	 * With a parameter that start refuses, no container was started by
+	 * this configuration; never use the bad value (a relative path
+	 * would be read from the current directory).
+	 */
+	if (ctx->params_error) {
+		log_warning("%s; no container can have been started, nothing to stop",
 			    ctx->params_error);
 		return OCF_SUCCESS;
 	}
@@ -810,9 +841,21 @@ static int openvz_stop(struct agent_ctx *ctx)
 			 ct.id, ct.conf);
 		return OCF_SUCCESS;
 	}
-	if ((missing = missing_tool(&ct)))
-		return ocf_fail(OCF_ERR_INSTALLED, 0, "%s is not installed",
-				missing);
+	if ((missing = missing_tool(&ct))) {
+		/*
+		 * Without its tool nothing of the container can have been
+		 * started here, unless it runs or is mounted all the same:
+		 * failing this stop would get the node fenced for a typo.
+		 */
+		if (ct.lxc || !vz_traces(&ct)) {
+			log_warning("%s is not installed, so container %s cannot run here; nothing to stop, ignoring",
+				    missing, ct.id);
+			return OCF_SUCCESS;
+		}
+		return ocf_fail(OCF_ERR_INSTALLED, 0,
+				"%s is not installed, but CT %s runs or is mounted here",
+				missing, ct.id);
+	}
 	rc = ct_gone(&ct, &s);
 	if (rc == OCF_SUCCESS) {
 		log_info("container %s is already stopped", ct.id);

@@ -137,14 +137,15 @@ make_fs() {
 
 # run_agent ACTION [NAME=VALUE...]: runs vzfs with OCF_RESKEY_NAME=VALUE,
 # setting $rc, $out (stdout) and $err (stderr). Environment entries that
-# are not NAME=VALUE parameters pass through as they are (OCF_CHECK_LEVEL=).
+# are not NAME=VALUE parameters pass through as they are (OCF_CHECK_LEVEL=,
+# and the simulators' knobs: VZCTL_SIM_ROOT=, SIM_STOP_TIMEOUT=).
 run_agent() {
 	local action=$1 a
 	shift
 	local env=(OCF_RESOURCE_INSTANCE="${INSTANCE:-vzfs_test}")
 	for a; do
 		case $a in
-		OCF_*=* | HA_*=*) env+=("$a") ;;
+		OCF_*=* | HA_*=* | VZCTL_SIM_*=* | SIM_*=*) env+=("$a") ;;
 		*) env+=("OCF_RESKEY_$a") ;;
 		esac
 	done
