@@ -12,11 +12,12 @@
 #include "metadata.h"
 
 /* each agent's desc.c; their headers' P_* enums would collide here */
-extern const struct agent_desc vzfs_desc, openvz_desc;
+extern const struct agent_desc vzfs_desc, openvz_desc, drbd_desc;
 
 static const struct agent_desc *const agents[] = {
 	&vzfs_desc,
 	&openvz_desc,
+	&drbd_desc,
 };
 
 static void emit_c(const char *name, const char *xml)

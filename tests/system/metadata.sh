@@ -14,7 +14,8 @@ command -v "$XMLLINT" >/dev/null 2>&1 ||
 [ -r "$OCF_RNG" ] ||
 	skip_all "OCF 1.1 schema $OCF_RNG is missing (apt-get install pcs, or set OCF_RNG)"
 OPENVZ=${OPENVZ:-$top_builddir/openvz}
-for a in "$VZFS" "$OPENVZ"; do
+DRBD=${DRBD:-$top_builddir/drbd}
+for a in "$VZFS" "$OPENVZ" "$DRBD"; do
 	[ -x "$a" ] || skip_all "$a is not built (make)"
 done
 [ -x "$GEN" ] || skip_all "$GEN is not built (make metadata/gen-metadata)"
@@ -81,3 +82,4 @@ meta_of() {
 
 meta_of "$VZFS" vzfs
 meta_of "$OPENVZ" openvz
+meta_of "$DRBD" drbd

@@ -1,0 +1,733 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ocf:vzha:drbd: a DRBD 8.4 or 9 resource as a promotable clone.
+ *
+ * State comes from the kernel: /proc/drbd on 8.4 (no fork), one
+ * `drbdsetup status --json` on 9. The promotion score follows the disk
+ * states and is written (one crm_attribute fork) only when it changes.
+ * Safety before liveness: never --force, never promote without UpToDate
+ * data, never discard data; a split brain is reported, not resolved.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "config.h"
+#include "desc.h"
+#include "dispatch.h"
+#include "holders.h"
+#include "log.h"
+#include "mounts.h"
+#include "ocf.h"
+#include "procfs.h"
+#include "run.h"
+#include "status.h"
+
+#define RETRY_MS 500            /* between promote attempts */
+
+enum {
+	SCORE_NONE = -1,        /* no score: must not be promoted */
+	SCORE_CONSISTENT = 10,
+	SCORE_LOCAL_OK = 1000,
+	SCORE_BEST = 10000,
+};
+
+struct drbd {
+	struct agent_ctx *ctx;
+	const char *res;
+	const char *root;       /* test hook: prefix of /proc and /sys */
+	int version;            /* 8 or 9; 0 when no module is loaded */
+	int minor;              /* -1 when not known */
+	struct drbd_status st;
+	char state[256];        /* the state in words, for reasons */
+};
+
+/* ------------------------------------------------------------ paths */
+
+/* <root><dir>[/<name>]: a kernel or state path under the test hook */
+static int root_path(const struct drbd *d, char *buf, size_t size,
+		     const char *dir, const char *name)
+{
+	int n = snprintf(buf, size, "%s%s%s%s", d->root, dir, name ? "/" : "",
+			 name ? name : "");
+
+	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
+}
+
+/* The loaded module's major version (8 or 9), or 0 when none. */
+static int module_version(struct drbd *d)
+{
+	_cleanup_free_ char *text = NULL;
+	char path[PATH_MAX];
+	int major = 0, minor = 0;
+
+	if (root_path(d, path, sizeof(path), "/proc/drbd", NULL) == 0 &&
+	    procfs_read(path, PROCFS_MAX, &text) >= 0 &&
+	    status84_parse_version(text, &major, &minor) == 0)
+		return major;
+	free(TAKE_PTR(text));
+	/* DRBD 9 has no /proc/drbd details; its version is "9.2.12\n" */
+	if (root_path(d, path, sizeof(path), "/sys/module/drbd/version",
+		      NULL) == 0 &&
+	    procfs_read(path, 4096, &text) >= 0 &&
+	    sscanf(text, "%d.", &major) == 1 && (major == 8 || major >= 9))
+		return major >= 9 ? 9 : 8;
+	return 0;
+}
+
+/*
+ * Writes what an action remembers for the next one (the minor, the last
+ * score) to <rundir>/drbd/<name>, atomically. Best effort: a lost file
+ * only costs the next action a fork.
+ */
+static void save_state(const struct drbd *d, const char *name,
+		       const char *content)
+{
+	char dir[PATH_MAX], path[PATH_MAX], tmp[PATH_MAX + 8];
+	_cleanup_fclose_ FILE *f = NULL;
+
+	if (root_path(d, dir, sizeof(dir), VZHA_RUNDIR, NULL) < 0 ||
+	    root_path(d, path, sizeof(path), VZHA_RUNDIR "/drbd", name) < 0)
+		return;
+	(void)mkdir(dir, 0755);
+	if (strlen(dir) + 6 > sizeof(dir))
+		return;
+	strcat(dir, "/drbd");
+	(void)mkdir(dir, 0755);
+	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f || fputs(content, f) < 0 || fclose(TAKE_PTR(f)) != 0)
+		return;
+	if (rename(tmp, path) < 0)
+		(void)unlink(tmp);
+}
+
+/* ------------------------------------------------------------ tools */
+
+static int drbdadm(struct drbd *d, const char *cmd, struct run_result *res)
+{
+	const char *argv[] = { d->ctx->p[P_DRBDADM].str, "-c",
+			       d->ctx->p[P_DRBDCONF].str, cmd, d->res, NULL };
+	int r = run_argv(argv, NULL, &d->ctx->deadline, res);
+
+	if (r < 0)
+		return ocf_fail(OCF_ERR_GENERIC, r, "cannot run %s", argv[0]);
+	if (res->status == RUN_EXEC_FAILED) {
+		char desc[512];
+
+		run_describe(res, desc, sizeof(desc));
+		return ocf_fail(OCF_ERR_INSTALLED, 0, "%s", desc);
+	}
+	return run_ok(res) ? OCF_SUCCESS : OCF_ERR_GENERIC;
+}
+
+/* Runs drbdadm CMD RES; a failure becomes the reason "what: <detail>". */
+static int drbdadm_do(struct drbd *d, const char *cmd, const char *what)
+{
+	struct run_result res = { 0 };
+	char desc[512];
+	int rc = drbdadm(d, cmd, &res);
+
+	if (rc == OCF_ERR_GENERIC) {
+		run_describe(&res, desc, sizeof(desc));
+		rc = ocf_fail(OCF_ERR_GENERIC, 0, "%s %s: drbdadm %s %s",
+			      what, d->res, cmd, desc);
+	}
+	run_result_free(&res);
+	return rc;
+}
+
+/*
+ * The resource's minor, from `drbdadm sh-minor`, cached under /run with
+ * the config's mtime so that monitors need no fork. OCF_ERR_CONFIGURED
+ * when drbdadm does not know the resource.
+ */
+static int find_minor(struct drbd *d)
+{
+	const char *conf = d->ctx->p[P_DRBDCONF].str;
+	struct run_result res = { 0 };
+	_cleanup_free_ char *cached = NULL;
+	char cache[PATH_MAX], line[128], desc[512];
+	struct stat st;
+	long long mtime = 0;
+	uint64_t v;
+	int rc;
+
+	if (stat(conf, &st) == 0)
+		mtime = (long long)st.st_mtime;
+	(void)snprintf(line, sizeof(line), "%s.minor", d->res);
+	if (root_path(d, cache, sizeof(cache), VZHA_RUNDIR "/drbd", line) == 0 &&
+	    procfs_read(cache, 256, &cached) > 0) {
+		long long m;
+		int minor;
+
+		if (sscanf(cached, "%d %lld", &minor, &m) == 2 && m == mtime &&
+		    minor >= 0) {
+			d->minor = minor;
+			return OCF_SUCCESS;
+		}
+	}
+	rc = drbdadm(d, "sh-minor", &res);
+	if (rc == OCF_ERR_GENERIC) {
+		run_describe(&res, desc, sizeof(desc));
+		rc = ocf_fail(OCF_ERR_CONFIGURED, 0,
+			      "DRBD resource %s is not usable with %s: drbdadm sh-minor %s",
+			      d->res, conf, desc);
+	}
+	if (rc == OCF_SUCCESS) {
+		res.out[strcspn(res.out, "\n")] = '\0';
+		if (procfs_parse_u64(res.out, &v) < 0 || v > 1048575)
+			rc = ocf_fail(OCF_ERR_GENERIC, 0,
+				      "drbdadm sh-minor %s printed '%s', not a minor",
+				      d->res, res.out);
+		else
+			d->minor = (int)v;
+	}
+	run_result_free(&res);
+	if (rc)
+		return rc;
+
+	/* best effort: without the cache the next monitor forks again */
+	(void)snprintf(desc, sizeof(desc), "%d %lld\n", d->minor, mtime);
+	save_state(d, line, desc);
+	return OCF_SUCCESS;
+}
+
+static void describe(struct drbd *d)
+{
+	const struct drbd_status *s = &d->st;
+
+	if (!s->configured) {
+		(void)snprintf(d->state, sizeof(d->state), "%s is down",
+			       d->res);
+		return;
+	}
+	(void)snprintf(d->state, sizeof(d->state),
+		       "%s: %s, role %s/%s, disk %s/%s%s", d->res,
+		       drbd_conn_name(s->conn), drbd_role_name(s->role),
+		       drbd_role_name(s->peer_role), drbd_disk_name(s->disk),
+		       drbd_disk_name(s->peer_disk),
+		       s->suspended ? ", I/O suspended" : "");
+	if (s->sync_permille >= 0) {
+		size_t n = strlen(d->state);
+
+		(void)snprintf(d->state + n, sizeof(d->state) - n,
+			       ", %d.%d%% in sync", s->sync_permille / 10,
+			       s->sync_permille % 10);
+	}
+}
+
+/* Reads the resource's state: /proc/drbd (8.4) or drbdsetup (9). */
+static int read_state(struct drbd *d)
+{
+	_cleanup_free_ char *text = NULL;
+	char path[PATH_MAX];
+	int r;
+
+	d->st = (struct drbd_status){ .sync_permille = -1 };
+	if (d->version == 8) {
+		if (d->minor < 0) {
+			int rc = find_minor(d);
+
+			if (rc)
+				return rc;
+		}
+		if (root_path(d, path, sizeof(path), "/proc/drbd", NULL) < 0)
+			return ocf_fail(OCF_ERR_GENERIC, -ENAMETOOLONG, "/proc/drbd");
+		r = (int)procfs_read(path, PROCFS_MAX, &text);
+		if (r == -ENOENT) {
+			describe(d); /* module unloaded meanwhile: down */
+			return OCF_SUCCESS;
+		}
+		if (r < 0)
+			return ocf_fail(OCF_ERR_GENERIC, r, "cannot read %s", path);
+		r = status84_parse_proc(text, (unsigned)d->minor, &d->st);
+	} else {
+		const char *argv[] = { d->ctx->p[P_DRBDSETUP].str, "status",
+				       d->res, "--json", NULL };
+		struct run_result res = { 0 };
+
+		r = run_argv(argv, NULL, &d->ctx->deadline, &res);
+		if (r == 0 && res.status == RUN_EXEC_FAILED)
+			r = -res.exec_errno;
+		else if (r == 0 && !run_ok(&res))
+			/* drbdsetup status of a resource that is down */
+			r = 1;
+		if (r == 0)
+			r = status9_parse_json(res.out, d->res, &d->st);
+		else if (r == 1)
+			r = 0;
+		run_result_free(&res);
+	}
+	if (r < 0)
+		return ocf_fail(OCF_ERR_GENERIC, r, "cannot read the state of %s",
+				d->res);
+	describe(d);
+	return OCF_SUCCESS;
+}
+
+/* ------------------------------------------------------------ scores */
+
+/* The promotion score the state deserves (SCORE_NONE: no promotion). */
+static int wanted_score(const struct drbd_status *s)
+{
+	if (!s->configured)
+		return SCORE_NONE;
+	switch (s->disk) {
+	case DISK_UPTODATE:
+		/*
+		 * A StandAlone Secondary may hold the losing side of a split
+		 * brain: it must not be promoted until the admin says so.
+		 */
+		if (s->conn == CONN_STANDALONE && s->role != ROLE_PRIMARY)
+			return SCORE_NONE;
+		if (s->role == ROLE_PRIMARY || drbd_conn_is_connected(s->conn))
+			return SCORE_BEST;
+		return SCORE_LOCAL_OK;
+	case DISK_CONSISTENT:
+		return SCORE_CONSISTENT;
+	default:
+		return SCORE_NONE;
+	}
+}
+
+/* Sets (or removes) the promotion score when it differs from the last. */
+static void update_score(struct drbd *d, int score)
+{
+	const char *instance = getenv("OCF_RESOURCE_INSTANCE");
+	const char *sbin = getenv("HA_SBIN_DIR");
+	_cleanup_free_ char *last = NULL;
+	char cache[PATH_MAX], tool[PATH_MAX], value[32], name[256], line[40];
+	struct run_result res = { 0 };
+
+	if (!instance || !*instance)
+		return; /* run by hand, not by the cluster */
+	(void)snprintf(name, sizeof(name), "%s.score", instance);
+	if (root_path(d, cache, sizeof(cache), VZHA_RUNDIR "/drbd", name) < 0)
+		return;
+	(void)snprintf(value, sizeof(value), "%d", score);
+	if (procfs_read(cache, 64, &last) > 0 &&
+	    strncmp(last, value, strlen(value)) == 0 &&
+	    last[strlen(value)] == '\n')
+		return; /* unchanged: no fork */
+
+	(void)snprintf(tool, sizeof(tool), "%s/crm_attribute",
+		       sbin && *sbin ? sbin : "/usr/sbin");
+	const char *set[] = { tool, "--promotion", "-v", value, NULL };
+	const char *del[] = { tool, "--promotion", "-D", NULL };
+	if (run_argv(score == SCORE_NONE ? del : set, NULL, &d->ctx->deadline,
+		     &res) < 0 || !run_ok(&res)) {
+		char desc[512];
+
+		run_describe(&res, desc, sizeof(desc));
+		log_warning("cannot %s the promotion score of %s: crm_attribute %s, ignoring",
+			    score == SCORE_NONE ? "remove" : "set", instance,
+			    desc);
+		run_result_free(&res);
+		return;
+	}
+	run_result_free(&res);
+	if (score == SCORE_NONE)
+		log_info("removed the promotion score of %s (%s)", instance,
+			 d->state);
+	else
+		log_info("promotion score of %s is now %d (%s)", instance,
+			 score, d->state);
+
+	(void)snprintf(line, sizeof(line), "%s\n", value);
+	save_state(d, name, line);
+}
+
+/* ------------------------------------------------------------ common */
+
+static int drbd_init(struct agent_ctx *ctx, struct drbd *d)
+{
+	const char *root = getenv("VZHA_DRBD_ROOT");
+
+	*d = (struct drbd){
+		.ctx = ctx,
+		.res = ctx->p[P_RESOURCE].str,
+		.root = root ? root : "",
+		.minor = -1,
+	};
+	if (!*d->res || strpbrk(d->res, "/ \t\n"))
+		return ocf_fail(OCF_ERR_CONFIGURED, 0,
+				"drbd_resource '%s' is not a DRBD resource name",
+				d->res);
+	if (access(ctx->p[P_DRBDADM].str, X_OK) < 0)
+		return ocf_fail(OCF_ERR_INSTALLED, -errno, "%s",
+				ctx->p[P_DRBDADM].str);
+	if (access(ctx->p[P_DRBDCONF].str, R_OK) < 0)
+		return ocf_fail(OCF_ERR_INSTALLED, -errno,
+				"DRBD configuration %s", ctx->p[P_DRBDCONF].str);
+	d->version = module_version(d);
+	return OCF_SUCCESS;
+}
+
+/* ------------------------------------------------------------ monitor */
+
+static int status_code(struct drbd *d)
+{
+	const struct drbd_status *s = &d->st;
+
+	if (!s->configured)
+		return OCF_NOT_RUNNING;
+	if (s->role == ROLE_PRIMARY) {
+		if (s->disk == DISK_DISKLESS || s->disk == DISK_FAILED ||
+		    s->disk == DISK_DETACHING)
+			return ocf_fail(OCF_FAILED_PROMOTED, 0,
+					"%s is Primary without its disk (%s)",
+					d->res, d->state);
+		return OCF_RUNNING_PROMOTED;
+	}
+	return OCF_SUCCESS;
+}
+
+static int drbd_monitor(struct agent_ctx *ctx)
+{
+	struct drbd d;
+	int rc;
+
+	rc = drbd_init(ctx, &d);
+	if (rc == OCF_ERR_INSTALLED && ctx->probe)
+		return OCF_NOT_RUNNING;
+	if (rc)
+		return rc;
+	if (!d.version) {
+		/* no module: nothing can run here */
+		if (!ctx->probe)
+			ocf_reason_set("the DRBD kernel module is not loaded");
+		return OCF_NOT_RUNNING;
+	}
+	rc = read_state(&d);
+	if (rc)
+		return rc;
+	update_score(&d, wanted_score(&d.st));
+	if (d.st.conn == CONN_STANDALONE && d.st.configured)
+		log_warning("%s is StandAlone (split brain, or disconnected by hand): resolve it as the admin guide says; %s",
+			    d.res, d.state);
+	rc = status_code(&d);
+	if (rc == OCF_NOT_RUNNING && !ctx->probe)
+		ocf_reason_set("%s", d.state);
+	log_debug("%s", d.state);
+	return rc;
+}
+
+/* ------------------------------------------------------------ start, stop */
+
+static int load_module(struct drbd *d)
+{
+	const char *argv[] = { MODPROBE_PATH, "drbd", NULL };
+	struct run_result res = { 0 };
+	char desc[512];
+
+	if (d->root[0]) /* the test hook has no module to load */
+		return ocf_fail(OCF_ERR_INSTALLED, 0,
+				"the DRBD kernel module is not loaded");
+	if (run_argv(argv, NULL, &d->ctx->deadline, &res) < 0 ||
+	    !run_ok(&res)) {
+		run_describe(&res, desc, sizeof(desc));
+		run_result_free(&res);
+		return ocf_fail(OCF_ERR_INSTALLED, 0,
+				"the kernel has no DRBD module: modprobe drbd %s",
+				desc);
+	}
+	run_result_free(&res);
+	d->version = module_version(d);
+	if (!d->version)
+		return ocf_fail(OCF_ERR_INSTALLED, 0,
+				"modprobe drbd succeeded, but no DRBD module is loaded");
+	return OCF_SUCCESS;
+}
+
+static int drbd_start(struct agent_ctx *ctx)
+{
+	struct drbd d;
+	int rc;
+
+	rc = drbd_init(ctx, &d);
+	if (rc)
+		return rc;
+	if (!d.version && (rc = load_module(&d)))
+		return rc;
+	rc = find_minor(&d);
+	if (rc)
+		return rc;
+	rc = read_state(&d);
+	if (rc)
+		return rc;
+	/* up, or adjust what is partly up (as drbdadm adjust does) */
+	rc = drbdadm_do(&d, d.st.configured ? "adjust" : "up", "cannot start");
+	if (rc)
+		return rc;
+	rc = read_state(&d);
+	if (rc)
+		return rc;
+	if (!d.st.configured)
+		return ocf_fail(OCF_ERR_GENERIC, 0,
+				"drbdadm up %s succeeded, but the device is not configured",
+				d.res);
+	update_score(&d, wanted_score(&d.st));
+	log_notice("started %s (%s)", d.res, d.state);
+	return OCF_SUCCESS;
+}
+
+static int drbd_stop(struct agent_ctx *ctx)
+{
+	struct drbd d;
+	int rc;
+
+	if (ctx->params_error) {
+		log_warning("%s; nothing can have been started, nothing to stop",
+			    ctx->params_error);
+		return OCF_SUCCESS;
+	}
+	rc = drbd_init(ctx, &d);
+	if (rc == OCF_ERR_INSTALLED && !module_version(&d)) {
+		/* no tools, no config, no module: nothing runs here */
+		log_warning("%s; no DRBD module loaded, nothing to stop",
+			    ocf_reason() ? ocf_reason() : "not installed");
+		ocf_reason_reset();
+		return OCF_SUCCESS;
+	}
+	if (rc)
+		return rc;
+	if (!d.version) {
+		update_score(&d, SCORE_NONE);
+		return OCF_SUCCESS;
+	}
+	rc = read_state(&d);
+	if (rc)
+		return rc;
+	if (d.st.configured) {
+		rc = drbdadm_do(&d, "down", "cannot stop");
+		if (rc)
+			return rc;
+		rc = read_state(&d);
+		if (rc)
+			return rc;
+		if (d.st.configured)
+			return ocf_fail(OCF_ERR_GENERIC, 0,
+					"drbdadm down %s succeeded, but it is still configured (%s)",
+					d.res, d.state);
+		log_notice("stopped %s", d.res);
+	}
+	update_score(&d, SCORE_NONE);
+	return OCF_SUCCESS;
+}
+
+/* ------------------------------------------------------------ promote */
+
+static bool says(const struct run_result *r, const char *text)
+{
+	return (r->err && strstr(r->err, text)) || (r->out && strstr(r->out, text));
+}
+
+static int drbd_promote(struct agent_ctx *ctx)
+{
+	struct drbd d;
+	char desc[512];
+	int rc;
+
+	rc = drbd_init(ctx, &d);
+	if (rc)
+		return rc;
+	if (!d.version)
+		return ocf_fail(OCF_ERR_GENERIC, 0,
+				"cannot promote %s: the DRBD module is not loaded",
+				d.res);
+	for (;;) {
+		struct run_result res = { 0 };
+
+		rc = read_state(&d);
+		if (rc)
+			return rc;
+		if (!d.st.configured)
+			return ocf_fail(OCF_ERR_GENERIC, 0,
+					"cannot promote %s: it is not started",
+					d.res);
+		if (d.st.role == ROLE_PRIMARY)
+			break;
+		if (d.st.disk != DISK_UPTODATE &&
+		    !(d.st.disk == DISK_CONSISTENT && d.st.peer_disk == DISK_UPTODATE))
+			/* never --force: that could discard the good copy */
+			return ocf_fail(OCF_ERR_GENERIC, 0,
+					"refusing to promote %s: its data is %s and no peer confirms it UpToDate (%s)",
+					d.res, drbd_disk_name(d.st.disk), d.state);
+		rc = drbdadm(&d, "primary", &res);
+		if (rc == OCF_SUCCESS) {
+			run_result_free(&res);
+			continue; /* read the state back */
+		}
+		run_describe(&res, desc, sizeof(desc));
+		/*
+		 * A switchover: the peer is still Primary until its demote
+		 * lands. Retry within our deadline; anything else fails.
+		 */
+		if (rc == OCF_ERR_GENERIC && says(&res, "Multiple primaries") &&
+		    deadline_left_ms(&ctx->deadline) > RETRY_MS) {
+			run_result_free(&res);
+			log_info("%s: the peer is still Primary, retrying", d.res);
+			deadline_sleep(&ctx->deadline, RETRY_MS);
+			continue;
+		}
+		run_result_free(&res);
+		if (rc == OCF_ERR_GENERIC)
+			return ocf_fail(OCF_ERR_GENERIC, 0,
+					"cannot promote %s: drbdadm primary %s (%s)",
+					d.res, desc, d.state);
+		return rc;
+	}
+	update_score(&d, wanted_score(&d.st));
+	log_notice("promoted %s (%s)", d.res, d.state);
+	return OCF_SUCCESS;
+}
+
+/* ------------------------------------------------------------ demote */
+
+/* Who keeps /dev/drbdN open: its mount, the processes using it. */
+static void device_users(struct drbd *d, char *buf, size_t size)
+{
+	_cleanup_mnt_table_ struct libmnt_table *tab = NULL;
+	_cleanup_free_ struct holder *h = NULL;
+	char path[64], list[512];
+	struct libmnt_fs *fs;
+	struct stat st;
+	size_t len = 0;
+	int n;
+
+	buf[0] = '\0';
+	(void)snprintf(path, sizeof(path), "/dev/drbd%d", d->minor);
+	if (stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
+		return;
+	if (mounts_load(NULL, &tab) == 0 &&
+	    mounts_find_devno(tab, st.st_rdev, &fs) > 0)
+		len = (size_t)snprintf(buf, size, "mounted at %s",
+				       mnt_fs_get_target(fs));
+	n = holders_find(st.st_rdev, NULL, 0, &h);
+	if (n > 0 && len < size) {
+		holders_format(h, (size_t)n, list, sizeof(list));
+		(void)snprintf(buf + len, size - len, "%sused by %s",
+			       len ? ", " : "", list);
+	}
+}
+
+static int drbd_demote(struct agent_ctx *ctx)
+{
+	struct run_result res = { 0 };
+	char desc[512], users[768];
+	struct drbd d;
+	int rc;
+
+	rc = drbd_init(ctx, &d);
+	if (rc)
+		return rc;
+	if (!d.version)
+		return OCF_SUCCESS; /* nothing loaded: not Primary */
+	rc = read_state(&d);
+	if (rc)
+		return rc;
+	if (!d.st.configured || d.st.role != ROLE_PRIMARY) {
+		update_score(&d, wanted_score(&d.st));
+		return OCF_SUCCESS;
+	}
+	rc = drbdadm(&d, "secondary", &res);
+	if (rc == OCF_ERR_GENERIC) {
+		run_describe(&res, desc, sizeof(desc));
+		device_users(&d, users, sizeof(users));
+		if (users[0])
+			rc = ocf_fail(OCF_ERR_GENERIC, 0,
+				      "cannot demote %s: /dev/drbd%d is %s",
+				      d.res, d.minor, users);
+		else
+			rc = ocf_fail(OCF_ERR_GENERIC, 0,
+				      "cannot demote %s: drbdadm secondary %s",
+				      d.res, desc);
+	}
+	run_result_free(&res);
+	if (rc)
+		return rc;
+	rc = read_state(&d);
+	if (rc)
+		return rc;
+	update_score(&d, wanted_score(&d.st));
+	log_notice("demoted %s (%s)", d.res, d.state);
+	return OCF_SUCCESS;
+}
+
+/* ------------------------------------------------------------ the rest */
+
+static int drbd_notify(struct agent_ctx *ctx)
+{
+	struct drbd d;
+	int rc = drbd_init(ctx, &d);
+
+	/* a notification changes nothing; refresh the score on the way */
+	if (rc || !d.version || read_state(&d))
+		return OCF_SUCCESS;
+	update_score(&d, wanted_score(&d.st));
+	return OCF_SUCCESS;
+}
+
+static int drbd_reload(struct agent_ctx *ctx)
+{
+	struct drbd d;
+	int rc = drbd_init(ctx, &d);
+
+	if (rc)
+		return rc;
+	/* the config may have changed: forget the cached minor */
+	return find_minor(&d);
+}
+
+static int drbd_validate(struct agent_ctx *ctx)
+{
+	struct run_result res = { 0 };
+	char desc[512];
+	struct drbd d;
+	int rc;
+
+	rc = drbd_init(ctx, &d);
+	if (rc)
+		return rc;
+	rc = drbdadm(&d, "dump", &res);
+	if (rc == OCF_ERR_GENERIC) {
+		run_describe(&res, desc, sizeof(desc));
+		rc = ocf_fail(OCF_ERR_CONFIGURED, 0,
+			      "drbdadm rejects resource %s in %s: %s", d.res,
+			      ctx->p[P_DRBDCONF].str, desc);
+	}
+	run_result_free(&res);
+	if (rc)
+		return rc;
+	if (!d.version)
+		log_warning("the DRBD kernel module is not loaded; start loads it");
+	return OCF_SUCCESS;
+}
+
+static const struct agent_ops ops = {
+	.handlers = {
+		[ACTION_START] = drbd_start,
+		[ACTION_STOP] = drbd_stop,
+		[ACTION_MONITOR] = drbd_monitor,
+		[ACTION_PROMOTE] = drbd_promote,
+		[ACTION_DEMOTE] = drbd_demote,
+		[ACTION_NOTIFY] = drbd_notify,
+		[ACTION_RELOAD] = drbd_reload,
+		[ACTION_VALIDATE_ALL] = drbd_validate,
+	},
+};
+
+int main(int argc, char *argv[])
+{
+	return dispatch_main(&drbd_desc, &ops, drbd_metadata_xml, argc, argv);
+}
