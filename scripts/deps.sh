@@ -12,6 +12,8 @@ TEST=(
 	pacemaker pacemaker-cli-utils crmsh pcs resource-agents
 	util-linux mount e2fsprogs xfsprogs kmod bindfs fuse3
 	strace valgrind hyperfine time procps
+	lxc busybox-static uidmap
+	qemu-system-x86 drbd-utils lvm2 xz-utils
 )
 
 [ "$(id -u)" = 0 ] || { echo "deps.sh: run as root" >&2; exit 1; }

@@ -33,6 +33,7 @@
 #include "status.h"
 
 #define RETRY_MS 500            /* between promote attempts */
+#define RETRY_BUDGET_MS 2000    /* what one more attempt needs at least */
 
 enum {
 	SCORE_NONE = -1,        /* no score: must not be promoted */
@@ -98,10 +99,16 @@ static void save_state(const struct drbd *d, const char *name,
 	if (root_path(d, dir, sizeof(dir), VZHA_RUNDIR, NULL) < 0 ||
 	    root_path(d, path, sizeof(path), VZHA_RUNDIR "/drbd", name) < 0)
 		return;
-	(void)mkdir(dir, 0755);
 	if (strlen(dir) + 6 > sizeof(dir))
 		return;
 	strcat(dir, "/drbd");
+	for (char *p = dir + 1; *p; p++) { /* mkdir -p: the hook's root too */
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		(void)mkdir(dir, 0755);
+		*p = '/';
+	}
 	(void)mkdir(dir, 0755);
 	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "we");
@@ -130,6 +137,31 @@ static int drbdadm(struct drbd *d, const char *cmd, struct run_result *res)
 	return run_ok(res) ? OCF_SUCCESS : OCF_ERR_GENERIC;
 }
 
+/*
+ * What a failed drbdadm said that matters: DRBD's "State change failed:
+ * (-12) Device is held open by someone" or "Failure: (...)" line, which
+ * drbdadm follows with a less useful "Command ... terminated" line; else
+ * the usual description of the run.
+ */
+static void drbd_error(const struct run_result *res, char *buf, size_t size)
+{
+	static const char *const keys[] = { "State change failed", "Failure:",
+					    "not defined in your config" };
+	const char *text = res->err && *res->err ? res->err : res->out;
+
+	for (size_t i = 0; text && i < ELEMENTSOF(keys); i++) {
+		const char *p = strstr(text, keys[i]);
+
+		if (p) {
+			while (p > text && p[-1] != '\n')
+				p--;
+			(void)snprintf(buf, size, "%.*s", (int)strcspn(p, "\n"), p);
+			return;
+		}
+	}
+	run_describe(res, buf, size);
+}
+
 /* Runs drbdadm CMD RES; a failure becomes the reason "what: <detail>". */
 static int drbdadm_do(struct drbd *d, const char *cmd, const char *what)
 {
@@ -138,8 +170,8 @@ static int drbdadm_do(struct drbd *d, const char *cmd, const char *what)
 	int rc = drbdadm(d, cmd, &res);
 
 	if (rc == OCF_ERR_GENERIC) {
-		run_describe(&res, desc, sizeof(desc));
-		rc = ocf_fail(OCF_ERR_GENERIC, 0, "%s %s: drbdadm %s %s",
+		drbd_error(&res, desc, sizeof(desc));
+		rc = ocf_fail(OCF_ERR_GENERIC, 0, "%s %s: drbdadm %s: %s",
 			      what, d->res, cmd, desc);
 	}
 	run_result_free(&res);
@@ -430,9 +462,6 @@ static int load_module(struct drbd *d)
 	struct run_result res = { 0 };
 	char desc[512];
 
-	if (d->root[0]) /* the test hook has no module to load */
-		return ocf_fail(OCF_ERR_INSTALLED, 0,
-				"the DRBD kernel module is not loaded");
 	if (run_argv(argv, NULL, &d->ctx->deadline, &res) < 0 ||
 	    !run_ok(&res)) {
 		run_describe(&res, desc, sizeof(desc));
@@ -457,18 +486,23 @@ static int drbd_start(struct agent_ctx *ctx)
 	rc = drbd_init(ctx, &d);
 	if (rc)
 		return rc;
-	if (!d.version && (rc = load_module(&d)))
+	/* drbdsetup-84 loads the module too; the test hook has none to load */
+	if (!d.version && !d.root[0] && (rc = load_module(&d)))
 		return rc;
 	rc = find_minor(&d);
 	if (rc)
 		return rc;
-	rc = read_state(&d);
-	if (rc)
+	if (d.version && (rc = read_state(&d)))
 		return rc;
 	/* up, or adjust what is partly up (as drbdadm adjust does) */
 	rc = drbdadm_do(&d, d.st.configured ? "adjust" : "up", "cannot start");
 	if (rc)
 		return rc;
+	d.version = module_version(&d);
+	if (!d.version)
+		return ocf_fail(OCF_ERR_INSTALLED, 0,
+				"drbdadm up %s succeeded, but no DRBD module is loaded",
+				d.res);
 	rc = read_state(&d);
 	if (rc)
 		return rc;
@@ -568,14 +602,18 @@ static int drbd_promote(struct agent_ctx *ctx)
 			run_result_free(&res);
 			continue; /* read the state back */
 		}
-		run_describe(&res, desc, sizeof(desc));
+		drbd_error(&res, desc, sizeof(desc));
 		/*
 		 * A switchover: the peer is still Primary until its demote
-		 * lands. Retry within our deadline; anything else fails.
+		 * lands. Retry while the deadline leaves room for another
+		 * attempt; anything else fails at once.
 		 */
-		if (rc == OCF_ERR_GENERIC && says(&res, "Multiple primaries") &&
-		    deadline_left_ms(&ctx->deadline) > RETRY_MS) {
+		if (rc == OCF_ERR_GENERIC && says(&res, "Multiple primaries")) {
 			run_result_free(&res);
+			if (deadline_left_ms(&ctx->deadline) < RETRY_BUDGET_MS)
+				return ocf_fail(OCF_ERR_GENERIC, 0,
+						"cannot promote %s: the peer stayed Primary until the promote timeout (%s; %s)",
+						d.res, desc, d.state);
 			log_info("%s: the peer is still Primary, retrying", d.res);
 			deadline_sleep(&ctx->deadline, RETRY_MS);
 			continue;
@@ -583,7 +621,7 @@ static int drbd_promote(struct agent_ctx *ctx)
 		run_result_free(&res);
 		if (rc == OCF_ERR_GENERIC)
 			return ocf_fail(OCF_ERR_GENERIC, 0,
-					"cannot promote %s: drbdadm primary %s (%s)",
+					"cannot promote %s: drbdadm primary: %s (%s)",
 					d.res, desc, d.state);
 		return rc;
 	}
@@ -642,15 +680,15 @@ static int drbd_demote(struct agent_ctx *ctx)
 	}
 	rc = drbdadm(&d, "secondary", &res);
 	if (rc == OCF_ERR_GENERIC) {
-		run_describe(&res, desc, sizeof(desc));
+		drbd_error(&res, desc, sizeof(desc));
 		device_users(&d, users, sizeof(users));
 		if (users[0])
 			rc = ocf_fail(OCF_ERR_GENERIC, 0,
-				      "cannot demote %s: /dev/drbd%d is %s",
-				      d.res, d.minor, users);
+				      "cannot demote %s: /dev/drbd%d is %s (%s)",
+				      d.res, d.minor, users, desc);
 		else
 			rc = ocf_fail(OCF_ERR_GENERIC, 0,
-				      "cannot demote %s: drbdadm secondary %s",
+				      "cannot demote %s: drbdadm secondary: %s",
 				      d.res, desc);
 	}
 	run_result_free(&res);

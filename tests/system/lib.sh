@@ -145,7 +145,8 @@ run_agent() {
 	local env=(OCF_RESOURCE_INSTANCE="${INSTANCE:-vzfs_test}")
 	for a; do
 		case $a in
-		OCF_*=* | HA_*=* | VZCTL_SIM_*=* | SIM_*=*) env+=("$a") ;;
+		OCF_*=* | HA_*=* | VZCTL_SIM_*=* | SIM_*=* | DRBD_SIM_*=* | VZHA_*=*)
+			env+=("$a") ;;
 		*) env+=("OCF_RESKEY_$a") ;;
 		esac
 	done
