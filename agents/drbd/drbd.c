@@ -332,9 +332,15 @@ static int wanted_score(const struct drbd_status *s)
 	}
 }
 
-/* Sets (or removes) the promotion score when it differs from the last. */
+/*
+ * Sets (or removes) the promotion score when it differs from the last one
+ * written. Probes and every action but a recurring monitor write it
+ * anyway: the cluster may have lost it (a restarted Pacemaker), and a
+ * probe is what runs first after that.
+ */
 static void update_score(struct drbd *d, int score)
 {
+	bool force = d->ctx->action != ACTION_MONITOR || d->ctx->probe;
 	const char *instance = getenv("OCF_RESOURCE_INSTANCE");
 	const char *sbin = getenv("HA_SBIN_DIR");
 	_cleanup_free_ char *last = NULL;
@@ -347,7 +353,7 @@ static void update_score(struct drbd *d, int score)
 	if (root_path(d, cache, sizeof(cache), VZHA_RUNDIR "/drbd", name) < 0)
 		return;
 	(void)snprintf(value, sizeof(value), "%d", score);
-	if (procfs_read(cache, 64, &last) > 0 &&
+	if (!force && procfs_read(cache, 64, &last) > 0 &&
 	    strncmp(last, value, strlen(value)) == 0 &&
 	    last[strlen(value)] == '\n')
 		return; /* unchanged: no fork */
@@ -568,6 +574,7 @@ static bool says(const struct run_result *r, const char *text)
 
 static int drbd_promote(struct agent_ctx *ctx)
 {
+	bool tried = false;
 	struct drbd d;
 	char desc[512];
 	int rc;
@@ -589,8 +596,15 @@ static int drbd_promote(struct agent_ctx *ctx)
 			return ocf_fail(OCF_ERR_GENERIC, 0,
 					"cannot promote %s: it is not started",
 					d.res);
-		if (d.st.role == ROLE_PRIMARY)
+		if (d.st.role == ROLE_PRIMARY) {
+			if (!tried) {
+				log_info("%s is already Primary", d.res);
+				update_score(&d, wanted_score(&d.st));
+				return OCF_SUCCESS;
+			}
 			break;
+		}
+		tried = true;
 		if (d.st.disk != DISK_UPTODATE &&
 		    !(d.st.disk == DISK_CONSISTENT && d.st.peer_disk == DISK_UPTODATE))
 			/* never --force: that could discard the good copy */

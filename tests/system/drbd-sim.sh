@@ -110,6 +110,10 @@ calls=$(wc -l <"$W/deimos/crm_attribute.calls")
 on deimos monitor db OCF_RESKEY_CRM_meta_interval=20000
 check "an unchanged score is not written again (no fork)" \
 	[ "$(wc -l <"$W/deimos/crm_attribute.calls")" = "$calls" ]
+rm -f "$W/deimos/score.p_drbd_db" # the cluster lost it (Pacemaker restarted)
+on deimos monitor db OCF_RESKEY_CRM_meta_interval=0
+expect_rc "a probe of a running Secondary" 0
+expect_score deimos db 10000 "a probe writes the score again"
 
 # --- the seed's placement: db Primary on deimos, apps on phobos
 on deimos promote db

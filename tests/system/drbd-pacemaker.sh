@@ -1,0 +1,392 @@
+#!/bin/bash
+# ocf:vzha:drbd as Pacemaker's own tools see it, with no cluster running,
+# against tests/sim/drbd-sim (a SIMULATOR of DRBD 8.4: the host kernel has
+# no DRBD; real DRBD runs in tests/vm/). The agent is installed as
+# ocf:vzha:drbd for the duration of the test, and runs as node deimos of a
+# simulated pair whose other node, phobos, the test drives by hand:
+#  - ocf-tester runs its matrix, promote and demote included (it tests
+#    them because the agent implements them: an unimplemented action
+#    returns 3);
+#  - crm_resource, on a CIB file holding a promotable clone, force-starts,
+#    checks, promotes, checks (8), demotes and stops the primitive, and
+#    validates one whose DRBD resource does not exist (6);
+#  - crm_resource, crmsh and pcs read the meta-data.
+# In a real cluster pacemaker-execd hands an agent none of an admin's
+# environment, so drbdadm= and drbdsetup= name wrapper scripts that set
+# the simulator's world and node themselves. VZHA_DRBD_ROOT (where the
+# agent reads /proc/drbd and keeps its state, instead of /) has no
+# parameter: it reaches the agent because ocf-tester and crm_resource
+# 2.1.5 run it with their own environment, which the test checks.
+# Pacemaker 2.1 has no OCF path override, hence the install under
+# $OCF_ROOT; whatever was there before is put back at exit. The lock is
+# vzfs-pacemaker.sh's, so the Pacemaker tests can run concurrently.
+. "$(dirname "$0")/lib.sh"
+require_root
+require_cmd flock
+SIM=${DRBD_SIM:-$top_srcdir/tests/sim/drbd-sim}
+DRBD=${DRBD:-$top_builddir/drbd}
+[ -x "$DRBD" ] || skip_all "$DRBD is not built (make drbd)"
+[ -x "$SIM" ] || skip_all "no DRBD simulator at $SIM"
+if ! command -v crm_resource >/dev/null 2>&1 ||
+	! command -v cibadmin >/dev/null 2>&1; then
+	skip_all "needs crm_resource and cibadmin (apt-get install pacemaker-cli-utils)"
+fi
+t_init
+
+OCF_RNG=${OCF_RNG:-/usr/share/pcs/data/ocf-1.1.rng}
+AGENT_DIR=$OCF_ROOT/resource.d/vzha
+AGENT=$AGENT_DIR/drbd
+NODE=deimos
+PEER=phobos
+
+diag_text() {
+	printf '%s\n' "$1" | sed 's/\x1b\[[0-9;]*m//g; s/^/# /'
+}
+
+skip_point() {
+	ok "# SKIP $*"
+	echo "SKIPPED: $*" >&2
+}
+
+# ---------------------------------------------------------------- install
+
+# One test at a time may own the installed agents (make check -j): the
+# lock vzfs-pacemaker.sh takes on the directory above them.
+exec 9<"$OCF_ROOT/resource.d" || skip_all "no $OCF_ROOT/resource.d (apt-get install resource-agents)"
+flock -w 300 9 || skip_all "another test holds the lock on $OCF_ROOT/resource.d"
+
+if [ ! -d "$AGENT_DIR" ]; then
+	mkdir -p "$AGENT_DIR" || skip_all "cannot create $AGENT_DIR"
+	at_exit "rmdir '$AGENT_DIR'"
+fi
+if [ -e "$AGENT" ] || [ -L "$AGENT" ]; then
+	# a rename in the same directory: nothing is lost if we are killed
+	backup=$AGENT_DIR/.drbd.before-test.$$
+	mv "$AGENT" "$backup" || skip_all "cannot move $AGENT aside"
+	at_exit "mv -f '$backup' '$AGENT'"
+	diag "moved the installed $AGENT aside; it is put back at exit"
+else
+	at_exit "rm -f '$AGENT'"
+fi
+install -m 0755 "$DRBD" "$AGENT" || skip_all "cannot install $AGENT"
+
+# ---------------------------------------------------------------- the world
+
+W=$T_DIR/world
+ROOT=$W/$NODE/root
+mkdir -p "$T_DIR/bin" "$T_DIR/sbin"
+
+# the harness (not exported: the agent's tools get the world from their
+# wrappers only)
+sim() {
+	DRBD_SIM_WORLD=$W "$SIM" "$@"
+}
+
+# drbdadm= and drbdsetup= wrappers: the simulator as node deimos, whatever
+# environment the agent got. Each call leaves the VZHA_DRBD_ROOT it saw
+# (the agent's own environment, inherited) in env.seen.
+for tool in drbdadm drbdsetup; do
+	cat >"$T_DIR/bin/$tool" <<-EOF
+		#!/bin/sh
+		# test wrapper: $tool of the DRBD simulator, on node $NODE
+		echo "\${VZHA_DRBD_ROOT-unset}" >>'$T_DIR/env.seen'
+		DRBD_SIM_WORLD='$W' DRBD_SIM_NODE='$NODE' DRBD_SIM_TOOL='$tool'
+		export DRBD_SIM_WORLD DRBD_SIM_NODE DRBD_SIM_TOOL
+		exec '$SIM' "\$@"
+	EOF
+	chmod 755 "$T_DIR/bin/$tool"
+done
+
+# crm_attribute stand-in (HA_SBIN_DIR): records the promotion score; with
+# no cluster, the real one could only fail (the agent logs and goes on)
+cat >"$T_DIR/sbin/crm_attribute" <<STUB
+#!/bin/bash
+# test stand-in for crm_attribute --promotion -v N | -D
+f='$T_DIR/score.'\$OCF_RESOURCE_INSTANCE
+case "\$*" in
+"--promotion -D") rm -f "\$f" ;;
+"--promotion -v "*) echo "\$3" >"\$f" ;;
+*) echo "unexpected: \$*" >&2; exit 1 ;;
+esac
+echo "\$OCF_RESOURCE_INSTANCE \$*" >>'$T_DIR/crm_attribute.calls'
+STUB
+chmod 755 "$T_DIR/sbin/crm_attribute"
+
+# the seed's db resource (drbd-sim.sh's configuration, db only)
+cat >"$T_DIR/drbd.conf" <<'CONF'
+global { usage-count no; }
+common {
+	disk { on-io-error detach; }
+	net { cram-hmac-alg "sha1"; shared-secret "DJujhjltepbyfFDRbtddtLzlmrf";
+	      after-sb-0pri discard-younger-primary; after-sb-1pri consensus;
+	      after-sb-2pri disconnect; rr-conflict disconnect; }
+}
+resource db {
+	protocol C;
+	on deimos { device /dev/drbd0; disk /dev/VGroup00/db; address 192.168.5.101:7788; flexible-meta-disk internal; }
+	on phobos { device /dev/drbd0; disk /dev/VGroup00/db; address 192.168.5.102:7788; flexible-meta-disk internal; }
+}
+CONF
+sim init --config "$T_DIR/drbd.conf" --nodes "$NODE $PEER" >/dev/null ||
+	skip_all "drbd-sim init failed"
+CONF=$W/drbd.conf
+
+sim_on() {
+	local node=$1
+	shift
+	sim on "$node" "$@" >/dev/null 2>&1
+}
+proc_db() {
+	sim proc "$NODE" 2>/dev/null | grep '^ *0:'
+}
+score() {
+	cat "$T_DIR/score.$1" 2>/dev/null || echo none
+}
+
+# The admin's initial sync, as the seed does, then deimos down again: the
+# pair has UpToDate data, phobos runs db as a Secondary, and deimos is
+# the node the tools start, promote, demote and stop.
+if sim_on "$NODE" drbdadm up db && sim_on "$PEER" drbdadm up db &&
+	sim_on "$PEER" drbdadm primary --force db && sim settle >/dev/null &&
+	sim_on "$PEER" drbdadm secondary db && sim_on "$NODE" drbdadm down db; then
+	ok "simulated pair: db synced, up on $PEER, down on $NODE"
+else
+	not_ok "simulated pair: initial sync"
+	diag_text "$(sim show 2>&1 | head -n 20)"
+	exit 1
+fi
+
+# What every run of the installed agent gets from the caller's environment
+# (passed through by ocf-tester and crm_resource, checked below).
+export VZHA_DRBD_ROOT=$ROOT HA_SBIN_DIR=$T_DIR/sbin
+
+# env_seen DESC: every drbdadm/drbdsetup call since the last env_seen saw
+# VZHA_DRBD_ROOT=$ROOT (and there was at least one).
+env_seen() {
+	local f=$T_DIR/env.seen
+	if [ -s "$f" ] && [ "$(sort -u "$f")" = "$ROOT" ]; then
+		ok "$1 passes the caller's environment to the agent (VZHA_DRBD_ROOT, $(wc -l <"$f") tool calls)"
+	else
+		not_ok "$1 does not pass VZHA_DRBD_ROOT to the agent: the tools saw '$(sort -u "$f" 2>/dev/null | tr '\n' ' ')'"
+	fi
+	rm -f "$f"
+}
+
+# ---------------------------------------------------------------- ocf-tester
+
+# ocf-tester (resource-agents 4.12) checks the meta-data with
+# `xmllint --valid` against ra-api-1.dtd, which is OCF 1.0: it has no
+# unique-group, so OCF 1.1 meta-data cannot pass it. When that is the
+# only objection, ocf-tester's xmllint is pointed at the OCF 1.1 schema
+# instead (through PATH), as vzfs-pacemaker.sh does.
+#
+# Promote and demote: ocf-tester calls demote, then promote, once; if
+# neither returns 3 (unimplemented) it runs demote, promote, demote,
+# demote, promote, promote, demote, each expected to return 0. It needs
+# no flag for that, and passes nothing about the clone: of Pacemaker's
+# meta attributes it exports only OCF_RESKEY_CRM_meta_timeout=20000 and
+# _interval=10000 (0 for its probe), not CRM_meta_clone_max,
+# _promoted_max or _notify, and -o NAME=V only makes OCF_RESKEY_NAME.
+# ocf:vzha:drbd reads none of them, so it needs none (crm_resource below
+# does pass them, from the clone's meta attributes). What promote does
+# need is UpToDate data: the initial sync above.
+ocf_tester() {
+	local path=$PATH dtd_log=$T_DIR/dtd.log
+	if ! "$DRBD" meta-data | (cd /usr/share/resource-agents 2>/dev/null &&
+		xmllint --noout --valid -) >"$dtd_log" 2>&1; then
+		if [ ! -r "$OCF_RNG" ]; then
+			skip_point "ocf-tester: meta-data fails its OCF 1.0 DTD and $OCF_RNG (pcs) is missing to check it instead"
+			return
+		fi
+		printf '#!/bin/sh\nexec %s --noout --relaxng %s -\n' \
+			"$(command -v xmllint)" "$OCF_RNG" >"$T_DIR/bin/xmllint"
+		chmod 755 "$T_DIR/bin/xmllint"
+		path=$T_DIR/bin:$PATH
+		diag "ocf-tester checks meta-data against ra-api-1.dtd (OCF 1.0);" \
+			"here it validates against $OCF_RNG instead." \
+			"xmllint --valid said: $(head -n 1 "$dtd_log")"
+	fi
+	rm -f "$T_DIR/env.seen"
+	PATH=$path ocf-tester -v -n p_drbd_db -o drbd_resource=db \
+		-o drbdconf="$CONF" -o drbdadm="$T_DIR/bin/drbdadm" \
+		-o drbdsetup="$T_DIR/bin/drbdsetup" "$AGENT" \
+		>"$T_DIR/ocf-tester.out" 2>&1
+	rc=$?
+	if [ "$rc" = 0 ]; then
+		ok "ocf-tester passes (rc 0)"
+	else
+		not_ok "ocf-tester fails (rc $rc)"
+		diag_text "$(cat "$T_DIR/ocf-tester.out")"
+	fi
+	env_seen "ocf-tester"
+	check "ocf-tester tested promote and demote" eval \
+		'grep -q "^Testing: promotion of promoted resource" "$T_DIR/ocf-tester.out" &&
+		 ! grep -q "does not support the \(promote\|demote\) action" "$T_DIR/ocf-tester.out"'
+	check "ocf-tester leaves db down on $NODE" eval '! proc_db | grep -q "cs:"'
+	check "and no promotion score behind" [ "$(score p_drbd_db)" = none ]
+}
+
+if command -v ocf-tester >/dev/null 2>&1 && command -v xmllint >/dev/null 2>&1; then
+	ocf_tester
+else
+	skip_point "ocf-tester: needs ocf-tester and xmllint (apt-get install resource-agents libxml2-utils)"
+fi
+
+# ---------------------------------------------------------------- crm_resource
+
+export CIB_file=$T_DIR/cib.xml
+
+# crm_run OPTIONS...: crm_resource, setting $rc and $out (both
+# streams: the agent's stderr, exit reason included, is in its stdout).
+crm_run() {
+	out=$(crm_resource "$@" 2>&1)
+	rc=$?
+}
+
+expect_crm() {
+	if [ "$rc" = "$2" ]; then
+		ok "$1 (rc $rc)"
+	else
+		not_ok "$1: expected rc $2, got $rc"
+		diag_text "$out"
+	fi
+}
+
+out_has() {
+	printf '%s\n' "$out" | grep -Eq -- "$1"
+}
+
+expect_score() {
+	local s
+	s=$(score p_drbd_db)
+	if [ "$s" = "$1" ]; then ok "$2 (score $s)"; else not_ok "$2: score $s, expected $1"; fi
+}
+
+# the promotable clone of the issue, as crm-examples would write it
+clone_xml() {
+	local id=p_drbd_db nv n=0
+	printf '<clone id="ms_drbd_db"><meta_attributes id="ms_drbd_db-meta">'
+	for nv in promotable=true promoted-max=1 promoted-node-max=1 \
+		clone-max=2 clone-node-max=1 notify=true; do
+		n=$((n + 1))
+		printf '<nvpair id="ms_drbd_db-meta-%d" name="%s" value="%s"/>' \
+			"$n" "${nv%%=*}" "${nv#*=}"
+	done
+	printf '</meta_attributes>'
+	printf '<primitive id="%s" class="ocf" provider="vzha" type="drbd">' "$id"
+	printf '<instance_attributes id="%s-ia">' "$id"
+	n=0
+	for nv in drbd_resource=db drbdconf="$CONF" \
+		drbdadm="$T_DIR/bin/drbdadm" drbdsetup="$T_DIR/bin/drbdsetup"; do
+		n=$((n + 1))
+		printf '<nvpair id="%s-%d" name="%s" value="%s"/>' \
+			"$id" "$n" "${nv%%=*}" "${nv#*=}"
+	done
+	printf '</instance_attributes></primitive></clone>'
+}
+
+cibadmin --empty >"$CIB_file" 2>"$T_DIR/stderr"
+check "cibadmin --empty writes a CIB" [ -s "$CIB_file" ]
+check "the CIB takes the promotable clone ms_drbd_db of ocf:vzha:drbd" \
+	cibadmin -C -o resources -X "$(clone_xml)"
+
+rm -f "$T_DIR/env.seen"
+crm_run --force-start -r p_drbd_db
+expect_crm "crm_resource --force-start -r p_drbd_db" 0
+env_seen "crm_resource"
+check "started: db up on $NODE as a Secondary, connected" eval \
+	'proc_db | grep -q "cs:Connected ro:Secondary/Secondary ds:UpToDate/UpToDate"'
+check "start does not call Pacemaker's crm_feature_set a misspelt parameter" \
+	eval '! out_has "has no parameter"'
+expect_score 10000 "the start set the promotion score"
+crm_run --force-check -r p_drbd_db
+expect_crm "crm_resource --force-check of the Secondary" 0
+crm_run --validate -r p_drbd_db
+expect_crm "crm_resource --validate -r p_drbd_db" 0
+
+crm_run --force-promote -r p_drbd_db
+expect_crm "crm_resource --force-promote -r p_drbd_db" 0
+check "promoted: db Primary on $NODE" eval \
+	'proc_db | grep -q "ro:Primary/Secondary ds:UpToDate/UpToDate"'
+crm_run --force-check -r p_drbd_db
+expect_crm "crm_resource --force-check of the Primary says promoted" 8
+expect_score 10000 "the Primary keeps the best score"
+
+crm_run --force-demote -r p_drbd_db
+expect_crm "crm_resource --force-demote -r p_drbd_db" 0
+check "demoted: db Secondary on $NODE" eval \
+	'proc_db | grep -q "ro:Secondary/Secondary"'
+crm_run --force-check -r p_drbd_db
+expect_crm "crm_resource --force-check after the demote" 0
+
+crm_run --force-stop -r p_drbd_db
+expect_crm "crm_resource --force-stop -r p_drbd_db" 0
+check "stopped: db down on $NODE" eval '! proc_db | grep -q "cs:"'
+expect_score none "the stop removed the promotion score"
+crm_run --force-stop -r p_drbd_db
+expect_crm "crm_resource --force-stop again" 0
+crm_run --force-check -r p_drbd_db
+expect_crm "crm_resource --force-check after the stop says not running" 7
+
+crm_run --validate --class ocf --provider vzha --agent drbd \
+	--option drbd_resource=nosuch --option drbdconf="$CONF" \
+	--option drbdadm="$T_DIR/bin/drbdadm" --option drbdsetup="$T_DIR/bin/drbdsetup"
+expect_crm "crm_resource --validate of a resource drbd.conf does not define is a configuration error" 6
+check "crm_resource shows why" out_has "returned 6 .*nosuch"
+
+# ---------------------------------------------------------------- meta-data
+
+"$DRBD" meta-data >"$T_DIR/meta.xml"
+crm_resource --show-metadata ocf:vzha:drbd >"$T_DIR/show.xml" 2>"$T_DIR/stderr"
+rc=$?
+if [ "$rc" = 0 ] && cmp -s "$T_DIR/meta.xml" "$T_DIR/show.xml"; then
+	ok "crm_resource --show-metadata ocf:vzha:drbd is the agent's meta-data"
+else
+	not_ok "crm_resource --show-metadata ocf:vzha:drbd (rc $rc) differs from the agent's meta-data"
+	diag_text "$(diff -u "$T_DIR/meta.xml" "$T_DIR/show.xml" | head -n 20; cat "$T_DIR/stderr")"
+fi
+
+PARAMS="drbd_resource drbdconf drbdadm drbdsetup"
+crm_params() {
+	local p
+	for p in $PARAMS; do
+		grep -Eq "^$p\*? \(" "$T_DIR/crm.out" || return 1
+	done
+}
+if command -v crm >/dev/null 2>&1; then
+	# HOME: crmsh creates ~/.cache/crm and ~/.config/crm
+	HOME=$T_DIR timeout 120 crm ra info ocf:vzha:drbd \
+		>"$T_DIR/crm.out" 2>"$T_DIR/crm.err"
+	rc=$?
+	if [ "$rc" = 0 ]; then
+		ok "crm ra info ocf:vzha:drbd exits 0"
+	else
+		not_ok "crm ra info ocf:vzha:drbd exits $rc"
+		diag_text "$(cat "$T_DIR/crm.err")"
+	fi
+	check "crm ra info lists $PARAMS" crm_params
+	check "and marks drbd_resource required" \
+		grep -Eq '^drbd_resource\* \(' "$T_DIR/crm.out"
+else
+	skip_point "crm ra info: crm is not installed (apt-get install crmsh)"
+fi
+
+if command -v pcs >/dev/null 2>&1; then
+	timeout 120 pcs resource describe ocf:vzha:drbd \
+		>"$T_DIR/pcs.out" 2>"$T_DIR/pcs.err"
+	rc=$?
+	if [ "$rc" != 0 ] && grep -Eqi 'pcsd|unable to connect|not authorized|cluster is not' "$T_DIR/pcs.err"; then
+		skip_point "pcs resource describe: pcs needs what is not here: $(head -n 1 "$T_DIR/pcs.err")"
+	else
+		if [ "$rc" = 0 ]; then
+			ok "pcs resource describe ocf:vzha:drbd exits 0"
+		else
+			not_ok "pcs resource describe ocf:vzha:drbd exits $rc"
+			diag_text "$(cat "$T_DIR/pcs.err")"
+		fi
+		check "pcs describes drbd_resource as required" \
+			grep -q "^  drbd_resource (required)" "$T_DIR/pcs.out"
+	fi
+else
+	skip_point "pcs resource describe: pcs is not installed (apt-get install pcs)"
+fi
