@@ -135,6 +135,34 @@ make_fs() {
 
 # ---------------------------------------------------------------- agent
 
+# install_agent BINARY NAME: installs BINARY as ocf:vzha:NAME under
+# $OCF_ROOT (Pacemaker 2.1 has no OCF path override) for the rest of the
+# test, in $AGENT; whatever was there is put back at exit. One test at a
+# time owns the installed agents (make check -j): a lock on the directory
+# above them, which leaves no lock file behind.
+install_agent() {
+	local bin=$1 name=$2 dir=$OCF_ROOT/resource.d/vzha backup
+	AGENT=$dir/$name
+	exec 9<"$OCF_ROOT/resource.d" ||
+		skip_all "no $OCF_ROOT/resource.d (apt-get install resource-agents)"
+	flock -w 300 9 ||
+		skip_all "another test holds the lock on $OCF_ROOT/resource.d"
+	if [ ! -d "$dir" ]; then
+		mkdir -p "$dir" || skip_all "cannot create $dir"
+		at_exit "rmdir '$dir'"
+	fi
+	if [ -e "$AGENT" ] || [ -L "$AGENT" ]; then
+		# a rename in the same directory: nothing is lost if we are killed
+		backup=$dir/.$name.before-test.$$
+		mv "$AGENT" "$backup" || skip_all "cannot move $AGENT aside"
+		at_exit "mv -f '$backup' '$AGENT'"
+		diag "moved the installed $AGENT aside; it is put back at exit"
+	else
+		at_exit "rm -f '$AGENT'"
+	fi
+	install -m 0755 "$bin" "$AGENT" || skip_all "cannot install $AGENT"
+}
+
 # run_agent ACTION [NAME=VALUE...]: runs vzfs with OCF_RESKEY_NAME=VALUE,
 # setting $rc, $out (stdout) and $err (stderr). Environment entries that
 # are not NAME=VALUE parameters pass through as they are (OCF_CHECK_LEVEL=,

@@ -25,8 +25,6 @@ fi
 t_init
 
 OCF_RNG=${OCF_RNG:-/usr/share/pcs/data/ocf-1.1.rng}
-AGENT_DIR=$OCF_ROOT/resource.d/vzha
-AGENT=$AGENT_DIR/openvz
 
 diag_text() {
 	printf '%s\n' "$1" | sed 's/\x1b\[[0-9;]*m//g; s/^/# /'
@@ -64,25 +62,7 @@ at_exit kill_leftovers
 
 # ---------------------------------------------------------------- install
 
-# One test at a time may own the installed agents (make check -j): the
-# lock vzfs-pacemaker.sh takes on the directory above them.
-exec 9<"$OCF_ROOT/resource.d" || skip_all "no $OCF_ROOT/resource.d (apt-get install resource-agents)"
-flock -w 300 9 || skip_all "another test holds the lock on $OCF_ROOT/resource.d"
-
-if [ ! -d "$AGENT_DIR" ]; then
-	mkdir -p "$AGENT_DIR" || skip_all "cannot create $AGENT_DIR"
-	at_exit "rmdir '$AGENT_DIR'"
-fi
-if [ -e "$AGENT" ] || [ -L "$AGENT" ]; then
-	# a rename in the same directory: nothing is lost if we are killed
-	backup=$AGENT_DIR/.openvz.before-test.$$
-	mv "$AGENT" "$backup" || skip_all "cannot move $AGENT aside"
-	at_exit "mv -f '$backup' '$AGENT'"
-	diag "moved the installed $AGENT aside; it is put back at exit"
-else
-	at_exit "rm -f '$AGENT'"
-fi
-install -m 0755 "$OPENVZ" "$AGENT" || skip_all "cannot install $AGENT"
+install_agent "$OPENVZ" openvz
 
 # ---------------------------------------------------------------- helpers
 
