@@ -208,8 +208,11 @@ static int check_private(struct ct *ct)
 				ct->lxc ? "lxc.rootfs.path" : "VE_PRIVATE");
 	if (ct->private[0] != '/') /* lxc storage other than a directory */
 		return OCF_SUCCESS;
-	if (stat(ct->private, &st) < 0 || !S_ISDIR(st.st_mode))
-		return ocf_fail(OCF_ERR_GENERIC, stat(ct->private, &st) < 0 ? -errno : -ENOTDIR,
+	if (stat(ct->private, &st) < 0)
+		return ocf_fail(OCF_ERR_GENERIC, -errno, "private area %s of %s",
+				ct->private, ct->id);
+	if (!S_ISDIR(st.st_mode))
+		return ocf_fail(OCF_ERR_GENERIC, -ENOTDIR,
 				"private area %s of %s", ct->private, ct->id);
 	if (!ct->ctx->p[P_REQUIRE_MOUNTED].b)
 		return OCF_SUCCESS;
@@ -288,6 +291,18 @@ static int veinfo_state(struct ct *ct, enum ct_state *ret)
 	return 0;
 }
 
+/* Is the CT's VE_ROOT a mount point (vzctl: the CT is mounted)? */
+static bool root_mounted(struct ct *ct)
+{
+	_cleanup_mnt_table_ struct libmnt_table *tab = NULL;
+	_cleanup_free_ char *root = NULL;
+	struct libmnt_fs *fs;
+
+	return ct->root && mounts_canonical_dir(ct->root, &root) == 0 &&
+	       mounts_load(NULL, &tab) == 0 &&
+	       mounts_find_target(tab, root, &fs) > 0;
+}
+
 static int vzctl_state(struct ct *ct, enum ct_state *ret)
 {
 	const char *argv[] = { tool(ct), "status", ct->id, NULL };
@@ -296,11 +311,15 @@ static int vzctl_state(struct ct *ct, enum ct_state *ret)
 	char desc[512];
 	int rc;
 
-	/* an OpenVZ kernel tells without a fork */
+	/*
+	 * An OpenVZ kernel tells without a fork: listed in veinfo means
+	 * running; not listed is down, or mounted-but-down when VE_ROOT is
+	 * in the mount table.
+	 */
 	if (veinfo_state(ct, ret) == 0) {
-		/* listed means running; not listed may still be mounted */
-		if (*ret == CT_RUNNING || !ct->root)
-			return OCF_SUCCESS;
+		if (*ret == CT_DOWN && root_mounted(ct))
+			*ret = CT_MOUNTED_DOWN;
+		return OCF_SUCCESS;
 	}
 	rc = run_tool(ct, argv, &ct->ctx->deadline, &res, "vzctl status");
 	if (rc == OCF_ERR_INSTALLED || rc == OCF_ERR_GENERIC) {
@@ -790,19 +809,12 @@ static int ct_gone(struct ct *ct, enum ct_state *s)
 /* Does anything of a vzctl CT run or stay mounted, as the kernel says? */
 static bool vz_traces(struct ct *ct)
 {
-	_cleanup_mnt_table_ struct libmnt_table *tab = NULL;
-	_cleanup_free_ char *root = NULL;
-	struct libmnt_fs *fs;
 	enum ct_state s;
 	int pids[1];
 
 	if (veinfo_state(ct, &s) == 0 && s == CT_RUNNING)
 		return true;
-	if (root_pids(ct, pids, 1) > 0)
-		return true;
-	return ct->root && mounts_canonical_dir(ct->root, &root) == 0 &&
-	       mounts_load(NULL, &tab) == 0 &&
-	       mounts_find_target(tab, root, &fs) > 0;
+	return root_pids(ct, pids, 1) > 0 || root_mounted(ct);
 }
 
 static int openvz_stop(struct agent_ctx *ctx)
