@@ -29,7 +29,7 @@ A="OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=p_drbd_db HA_SBIN_DIR=/vm/shared/
 agent() {
 	local node=$1 action=$2
 	shift 2
-	on "$node" "env $A $* $DRBD_AGENT $action"
+	on "$node" "env $A $* $GUEST_AGENT $action"
 	rc=$?
 	last=$out
 }
@@ -67,6 +67,7 @@ case "$*" in
 esac
 STUB
 chmod +x "$VM_SHARED/sbin/crm_attribute"
+GUEST_AGENT=$(vm_stage "$DRBD_AGENT") || bail "cannot stage $DRBD_AGENT"
 
 for n in deimos phobos; do
 	agent $n start

@@ -33,8 +33,9 @@ step "vm_up"
 show deimos "connected, nobody primary, no data yet"
 
 if [ -x "$DRBD_AGENT" ]; then
+	guest_agent=$(vm_stage "$DRBD_AGENT")
 	t "the guest runs the host-built agent: $DRBD_AGENT meta-data" \
-		deimos "OCF_ROOT=/usr/lib/ocf $DRBD_AGENT meta-data | grep -q '<resource-agent'"
+		deimos "OCF_ROOT=/usr/lib/ocf $guest_agent meta-data | grep -q '<resource-agent'"
 else
 	ok "the guest runs the host-built agent # SKIP $DRBD_AGENT not built (make drbd)"
 fi

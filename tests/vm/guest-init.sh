@@ -57,7 +57,10 @@ $bb ip addr add "10.99.0.$idx/24" dev eth0
 printf '127.0.0.1 localhost\n10.99.0.1 deimos\n10.99.0.2 phobos\n' >/etc/hosts
 
 # DRBD: the project's config, nothing of the host's
-$bb cp "$(dirname "$0")/drbd.conf" /etc/drbd.conf
+# (from the shared folder: this script's own folder may be under the host's
+# /tmp, which the tmpfs above now hides)
+$bb cp /vm/shared/drbd.conf /etc/drbd.conf ||
+	$bb cp "$(dirname "$0")/drbd.conf" /etc/drbd.conf
 $bb rm -rf /etc/drbd.d
 
 # LVM without udev (none runs here); the seed's VG and LVs on /dev/vda

@@ -38,7 +38,9 @@
 #
 # Files in and out: the guests see the host's whole / read-only at the same
 # paths (except /run, /tmp, /var/tmp, /var/log, /var/lib/drbd, which are
-# private tmpfs in each guest: do not hand them files in the host's /tmp).
+# private tmpfs in each guest: do not hand them files in the host's /tmp;
+# a repository cloned under /tmp is invisible to them too, so vm_stage
+# copies a file into the shared folder and prints its path in the guests).
 # /vm/shared in both guests is $VM_SHARED on the host, writable by all three.
 #
 # How the DRBD agent test uses this: `make drbd` builds the agent on the
@@ -135,6 +137,9 @@ vm_boot() {
 		return 1
 	fi
 	mkdir -p "$D/xfer/cmd" "$D/xfer/shared" "$VM_SHARED" || return 1
+	# the guests mask the host's /tmp (a clone may live there): what they
+	# need of the repository goes through the shared folder
+	cp "$VM_DIR/drbd.conf" "$VM_SHARED/drbd.conf" || return 1
 	rm -f "$D/qemu.pid" "$D/xfer/ready" "$D"/xfer/cmd/* "$D"/qmp.in "$D"/qmp.out
 	mkfifo "$D/qmp.in" "$D/qmp.out" || return 1
 	[ "$fresh" = --fresh ] && rm -f "$D/disk.raw"
@@ -274,6 +279,13 @@ vm_wait() {
 			[ \$(grep -Ec '$3' /proc/drbd) -ge ${4:-1} ] && exit 0
 			busybox sleep 0.3
 		done; cat /proc/drbd; exit 1"
+}
+
+# vm_stage FILE: copy FILE (e.g. the host-built agent) into the shared
+# folder and print its path as the guests see it.
+vm_stage() {
+	install -m 0755 "$1" "$VM_SHARED/$(basename "$1")" || return 1
+	echo "/vm/shared/$(basename "$1")"
 }
 
 # vm_up: the two-node DRBD pair, fresh: both guests on new disks, meta-data
