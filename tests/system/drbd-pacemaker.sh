@@ -37,15 +37,6 @@ OCF_RNG=${OCF_RNG:-/usr/share/pcs/data/ocf-1.1.rng}
 NODE=deimos
 PEER=phobos
 
-diag_text() {
-	printf '%s\n' "$1" | sed 's/\x1b\[[0-9;]*m//g; s/^/# /'
-}
-
-skip_point() {
-	ok "# SKIP $*"
-	echo "SKIPPED: $*" >&2
-}
-
 # ---------------------------------------------------------------- install
 
 install_agent "$DRBD" drbd
@@ -132,7 +123,7 @@ if sim_on "$NODE" drbdadm up db && sim_on "$PEER" drbdadm up db &&
 	ok "simulated pair: db synced, up on $PEER, down on $NODE"
 else
 	not_ok "simulated pair: initial sync"
-	diag_text "$(sim show 2>&1 | head -n 20)"
+	diag "$(sim show 2>&1 | head -n 20)"
 	exit 1
 fi
 
@@ -196,7 +187,7 @@ ocf_tester() {
 		ok "ocf-tester passes (rc 0)"
 	else
 		not_ok "ocf-tester fails (rc $rc)"
-		diag_text "$(cat "$T_DIR/ocf-tester.out")"
+		diag "$(cat "$T_DIR/ocf-tester.out")"
 	fi
 	env_seen "ocf-tester"
 	check "ocf-tester tested promote and demote" eval \
@@ -215,26 +206,6 @@ fi
 # ---------------------------------------------------------------- crm_resource
 
 export CIB_file=$T_DIR/cib.xml
-
-# crm_run OPTIONS...: crm_resource, setting $rc and $out (both
-# streams: the agent's stderr, exit reason included, is in its stdout).
-crm_run() {
-	out=$(crm_resource "$@" 2>&1)
-	rc=$?
-}
-
-expect_crm() {
-	if [ "$rc" = "$2" ]; then
-		ok "$1 (rc $rc)"
-	else
-		not_ok "$1: expected rc $2, got $rc"
-		diag_text "$out"
-	fi
-}
-
-out_has() {
-	printf '%s\n' "$out" | grep -Eq -- "$1"
-}
 
 expect_score() {
 	local s
@@ -323,7 +294,7 @@ if [ "$rc" = 0 ] && cmp -s "$T_DIR/meta.xml" "$T_DIR/show.xml"; then
 	ok "crm_resource --show-metadata ocf:vzha:drbd is the agent's meta-data"
 else
 	not_ok "crm_resource --show-metadata ocf:vzha:drbd (rc $rc) differs from the agent's meta-data"
-	diag_text "$(diff -u "$T_DIR/meta.xml" "$T_DIR/show.xml" | head -n 20; cat "$T_DIR/stderr")"
+	diag "$(diff -u "$T_DIR/meta.xml" "$T_DIR/show.xml" | head -n 20; cat "$T_DIR/stderr")"
 fi
 
 PARAMS="drbd_resource drbdconf drbdadm drbdsetup"
@@ -342,7 +313,7 @@ if command -v crm >/dev/null 2>&1; then
 		ok "crm ra info ocf:vzha:drbd exits 0"
 	else
 		not_ok "crm ra info ocf:vzha:drbd exits $rc"
-		diag_text "$(cat "$T_DIR/crm.err")"
+		diag "$(cat "$T_DIR/crm.err")"
 	fi
 	check "crm ra info lists $PARAMS" crm_params
 	check "and marks drbd_resource required" \
@@ -362,7 +333,7 @@ if command -v pcs >/dev/null 2>&1; then
 			ok "pcs resource describe ocf:vzha:drbd exits 0"
 		else
 			not_ok "pcs resource describe ocf:vzha:drbd exits $rc"
-			diag_text "$(cat "$T_DIR/pcs.err")"
+			diag "$(cat "$T_DIR/pcs.err")"
 		fi
 		check "pcs describes drbd_resource as required" \
 			grep -q "^  drbd_resource (required)" "$T_DIR/pcs.out"

@@ -40,8 +40,11 @@ not_ok() {
 	echo "not ok $T_NUM - $*"
 }
 
+# diag TEXT...: TAP comments, every line prefixed (a bare "ok" line in a
+# diff would otherwise count as a test point), without terminal colours
+# (crmsh colours even a file).
 diag() {
-	printf '%s\n' "$@" | sed 's/^/# /'
+	printf '%s\n' "$@" | sed 's/\x1b\[[0-9;]*m//g; s/^/# /'
 }
 
 # check DESCRIPTION COMMAND...: one test point from a command's status.
@@ -134,6 +137,34 @@ make_fs() {
 }
 
 # ---------------------------------------------------------------- agent
+
+# ---- shared by the tests of Pacemaker's tools (*-pacemaker.sh)
+
+skip_point() {
+	ok "# SKIP $*"
+	echo "SKIPPED: $*" >&2
+}
+
+# crm_run OPTIONS...: crm_resource, setting $rc and $out (both
+# streams: the agent's stderr, exit reason included, is in its stdout).
+crm_run() {
+	out=$(crm_resource "$@" 2>&1)
+	rc=$?
+}
+
+# expect_crm DESC CODE: test point on $rc, showing the output on failure.
+expect_crm() {
+	if [ "$rc" = "$2" ]; then
+		ok "$1 (rc $rc)"
+	else
+		not_ok "$1: expected rc $2, got $rc"
+		diag "$out"
+	fi
+}
+
+out_has() {
+	printf '%s\n' "$out" | grep -Eq -- "$1"
+}
 
 # install_agent BINARY NAME: installs BINARY as ocf:vzha:NAME under
 # $OCF_ROOT (Pacemaker 2.1 has no OCF path override) for the rest of the

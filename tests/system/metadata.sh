@@ -21,12 +21,6 @@ done
 [ -x "$GEN" ] || skip_all "$GEN is not built (make metadata/gen-metadata)"
 t_init
 
-# diag_text TEXT: multi-line text as TAP comments, every line prefixed (a
-# bare "ok" line in a diff would otherwise count as a test point).
-diag_text() {
-	printf '%s\n' "$1" | sed 's/^/# /'
-}
-
 # meta_of AGENT_BINARY NAME: one agent's checks.
 meta_of() {
 	local bin=$1 name=$2 xml=$T_DIR/$2.xml md=$T_DIR/$2.md
@@ -41,7 +35,7 @@ meta_of() {
 	else
 		not_ok "$name meta-data exits $rc"
 		diag "stderr:"
-		diag_text "$(cat "$T_DIR/stderr")"
+		diag "$(cat "$T_DIR/stderr")"
 	fi
 	check "$name meta-data prints nothing on stderr" \
 		[ ! -s "$T_DIR/stderr" ]
@@ -52,7 +46,7 @@ meta_of() {
 		ok "$name meta-data is byte-identical to metadata/$name.xml"
 	else
 		not_ok "$name meta-data differs from metadata/$name.xml"
-		diag_text "$(diff -u "$built" "$xml" | head -n 40)"
+		diag "$(diff -u "$built" "$xml" | head -n 40)"
 	fi
 
 	if "$XMLLINT" --noout --relaxng "$OCF_RNG" "$xml" \
@@ -60,12 +54,12 @@ meta_of() {
 		ok "$name meta-data validates against $(basename "$OCF_RNG")"
 	else
 		not_ok "$name meta-data does not validate against $OCF_RNG"
-		diag_text "$(cat "$T_DIR/xmllint")"
+		diag "$(cat "$T_DIR/xmllint")"
 	fi
 
 	if ! "$GEN" md "$name" >"$md" 2>"$T_DIR/stderr"; then
 		not_ok "$name: metadata/gen-metadata md $name failed"
-		diag_text "$(cat "$T_DIR/stderr")"
+		diag "$(cat "$T_DIR/stderr")"
 	elif [ ! -r "$page" ]; then
 		not_ok "docs/agents/$name.md is missing"
 		diag "regenerate it: metadata/gen-metadata md $name > docs/agents/$name.md"
@@ -73,7 +67,7 @@ meta_of() {
 		ok "docs/agents/$name.md matches the generated page"
 	else
 		not_ok "docs/agents/$name.md differs from the generated page"
-		diag_text "$(diff -u "$page" "$md" | head -n 60)"
+		diag "$(diff -u "$page" "$md" | head -n 60)"
 		diag "regenerate it from the build directory:" \
 			"  metadata/gen-metadata md $name > $top_srcdir/docs/agents/$name.md" \
 			"(or make docs/agents/$name.md.gen and copy the .gen file)"

@@ -26,15 +26,6 @@ t_init
 
 OCF_RNG=${OCF_RNG:-/usr/share/pcs/data/ocf-1.1.rng}
 
-diag_text() {
-	printf '%s\n' "$1" | sed 's/\x1b\[[0-9;]*m//g; s/^/# /'
-}
-
-skip_point() {
-	ok "# SKIP $*"
-	echo "SKIPPED: $*" >&2
-}
-
 # pids_rooted_in DIR: live processes whose root directory is DIR or below.
 pids_rooted_in() {
 	local d r
@@ -99,7 +90,7 @@ ocf_tester() {
 		ok "ocf-tester $name passes (rc 0)"
 	else
 		not_ok "ocf-tester $name fails (rc $rc)"
-		diag_text "$(cat "$T_DIR/ocf-tester.out")"
+		diag "$(cat "$T_DIR/ocf-tester.out")"
 	fi
 }
 
@@ -119,26 +110,6 @@ primitive() {
 			"$id" "$n" "${nv%%=*}" "${nv#*=}"
 	done
 	printf '</instance_attributes></primitive>'
-}
-
-# crm_run OPTIONS...: crm_resource, setting $rc and $out (both
-# streams: the agent's stderr, exit reason included, is in its stdout).
-crm_run() {
-	out=$(crm_resource "$@" 2>&1)
-	rc=$?
-}
-
-expect_crm() {
-	if [ "$rc" = "$2" ]; then
-		ok "$1 (rc $rc)"
-	else
-		not_ok "$1: expected rc $2, got $rc"
-		diag_text "$out"
-	fi
-}
-
-out_has() {
-	printf '%s\n' "$out" | grep -Eq -- "$1"
 }
 
 # crm_cycle ID WHAT CHECK-RUNNING CHECK-STOPPED: start, check at each
@@ -252,7 +223,7 @@ vzctl_part() {
 	EOF
 	if ! out=$(sim create 101 --private "$dir/vm" --root "$T_DIR/vz/root/101" 2>&1); then
 		not_ok "vzctl: vzctl-sim create 101"
-		diag_text "$out"
+		diag "$out"
 		return
 	fi
 	at_exit "SIM_STOP_TIMEOUT=1 sim --quiet stop 101 --fast >/dev/null 2>&1; sim --quiet umount 101 >/dev/null 2>&1; sim --quiet destroy 101 >/dev/null 2>&1"
@@ -332,7 +303,7 @@ if [ "$rc" = 0 ] && cmp -s "$T_DIR/meta.xml" "$T_DIR/show.xml"; then
 	ok "crm_resource --show-metadata ocf:vzha:openvz is the agent's meta-data"
 else
 	not_ok "crm_resource --show-metadata ocf:vzha:openvz (rc $rc) differs from the agent's meta-data"
-	diag_text "$(diff -u "$T_DIR/meta.xml" "$T_DIR/show.xml" | head -n 20; cat "$T_DIR/stderr")"
+	diag "$(diff -u "$T_DIR/meta.xml" "$T_DIR/show.xml" | head -n 20; cat "$T_DIR/stderr")"
 fi
 
 PARAMS="ctid veid backend vzctl vzconfdir lxcpath inner_check require_mounted"
@@ -351,7 +322,7 @@ if command -v crm >/dev/null 2>&1; then
 		ok "crm ra info ocf:vzha:openvz exits 0"
 	else
 		not_ok "crm ra info ocf:vzha:openvz exits $rc"
-		diag_text "$(cat "$T_DIR/crm.err")"
+		diag "$(cat "$T_DIR/crm.err")"
 	fi
 	check "crm ra info lists $PARAMS" crm_params
 else
@@ -369,7 +340,7 @@ if command -v pcs >/dev/null 2>&1; then
 			ok "pcs resource describe ocf:vzha:openvz exits 0"
 		else
 			not_ok "pcs resource describe ocf:vzha:openvz exits $rc"
-			diag_text "$(cat "$T_DIR/pcs.err")"
+			diag "$(cat "$T_DIR/pcs.err")"
 		fi
 		check "pcs describes ctid as required, backend and inner_check" \
 			eval 'grep -q "^  ctid (required)" "$T_DIR/pcs.out" &&

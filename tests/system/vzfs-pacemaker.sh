@@ -19,17 +19,6 @@ t_init
 
 OCF_RNG=${OCF_RNG:-/usr/share/pcs/data/ocf-1.1.rng}
 
-# diag_text TEXT: multi-line text as TAP comments, every line prefixed,
-# without terminal colours (crmsh colours even a file).
-diag_text() {
-	printf '%s\n' "$1" | sed 's/\x1b\[[0-9;]*m//g; s/^/# /'
-}
-
-skip_point() {
-	ok "# SKIP $*"
-	echo "SKIPPED: $*" >&2
-}
-
 # ---------------------------------------------------------------- install
 
 install_agent "$VZFS" vzfs
@@ -71,7 +60,7 @@ ocf_tester() {
 		ok "ocf-tester passes (rc 0)"
 	else
 		not_ok "ocf-tester fails (rc $rc)"
-		diag_text "$(cat "$T_DIR/ocf-tester.out")"
+		diag "$(cat "$T_DIR/ocf-tester.out")"
 	fi
 	check "ocf-tester leaves $dir unmounted" eval '! is_mounted "$dir"'
 }
@@ -93,27 +82,6 @@ primitive() {
 	printf '<nvpair id="%s-dev" name="device" value="%s"/>' "$1" "$2"
 	printf '<nvpair id="%s-dir" name="directory" value="%s"/>' "$1" "$3"
 	printf '</instance_attributes></primitive>'
-}
-
-# crm_run OPTIONS...: crm_resource, setting $rc and $out (both
-# streams: the agent's stderr, exit reason included, is in its stdout).
-crm_run() {
-	out=$(crm_resource "$@" 2>&1)
-	rc=$?
-}
-
-# expect_crm DESC CODE: test point on $rc, showing the output on failure.
-expect_crm() {
-	if [ "$rc" = "$2" ]; then
-		ok "$1 (rc $rc)"
-	else
-		not_ok "$1: expected rc $2, got $rc"
-		diag_text "$out"
-	fi
-}
-
-out_has() {
-	printf '%s\n' "$out" | grep -Eq -- "$1"
 }
 
 cibadmin --empty >"$CIB_file" 2>"$T_DIR/stderr"
@@ -168,7 +136,7 @@ if [ "$rc" = 0 ] && cmp -s "$T_DIR/meta.xml" "$T_DIR/show.xml"; then
 	ok "crm_resource --show-metadata ocf:vzha:vzfs is the agent's meta-data"
 else
 	not_ok "crm_resource --show-metadata ocf:vzha:vzfs (rc $rc) differs from the agent's meta-data"
-	diag_text "$(diff -u "$T_DIR/meta.xml" "$T_DIR/show.xml" | head -n 20; cat "$T_DIR/stderr")"
+	diag "$(diff -u "$T_DIR/meta.xml" "$T_DIR/show.xml" | head -n 20; cat "$T_DIR/stderr")"
 fi
 
 # crmsh 4.4 parses meta-data with lxml's etree.fromstring() on a str,
@@ -189,7 +157,7 @@ if command -v crm >/dev/null 2>&1; then
 		ok "crm ra info ocf:vzha:vzfs exits 0"
 	else
 		not_ok "crm ra info ocf:vzha:vzfs exits $rc"
-		diag_text "$(cat "$T_DIR/crm.err")"
+		diag "$(cat "$T_DIR/crm.err")"
 	fi
 	check "crm ra info lists device, directory and force_unmount" \
 		crm_params
@@ -208,7 +176,7 @@ if command -v pcs >/dev/null 2>&1; then
 			ok "pcs resource describe ocf:vzha:vzfs exits 0"
 		else
 			not_ok "pcs resource describe ocf:vzha:vzfs exits $rc"
-			diag_text "$(cat "$T_DIR/pcs.err")"
+			diag "$(cat "$T_DIR/pcs.err")"
 		fi
 		check "pcs describes device and directory as required" \
 			eval 'grep -q "^  device (required):" "$T_DIR/pcs.out" &&

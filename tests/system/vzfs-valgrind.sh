@@ -18,11 +18,6 @@ if ldd "$VZFS" 2>/dev/null | grep -q 'libasan' ||
 fi
 t_init
 
-# diag_text TEXT: multi-line text as TAP comments, every line prefixed.
-diag_text() {
-	printf '%s\n' "$1" | sed 's/^/# /'
-}
-
 N=0
 # vg_run EXPECTED_RC DESC ACTION [NAME=VALUE...]: one action under
 # valgrind, one test point: the agent's code as expected (99 is
@@ -45,8 +40,8 @@ vg_run() {
 	else
 		not_ok "$desc: expected rc $want, got $rc${errors:+, with valgrind errors}"
 		diag "stderr:"
-		diag_text "$err"
-		[ -n "$errors" ] && diag_text "$(printf '%s\n' "$errors" | head -n 80)"
+		diag "$err"
+		[ -n "$errors" ] && diag "$(printf '%s\n' "$errors" | head -n 80)"
 	fi
 }
 
