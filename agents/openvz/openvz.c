@@ -32,7 +32,14 @@
 
 #define VEINFO_PATH "/proc/vz/veinfo"
 #define POLL_MS 100
-#define SETTLE_MS 500           /* a fresh container must stay up this long */
+/*
+ * A fresh container must stay up this long before start succeeds, so an
+ * init that exits at once (a missing /sbin/init, a bad config) fails the
+ * start with its reason. It is the agent's own share of every failover:
+ * kept short, polled finely. A later death is the monitor's to find.
+ */
+#define SETTLE_MS 100
+#define SETTLE_POLL_MS 20
 #define MAX_ARGS 32
 
 enum ct_state {
@@ -627,7 +634,8 @@ static int wait_running(struct ct *ct)
 		}
 		if (deadline_expired(&ct->ctx->deadline))
 			break;
-		deadline_sleep(&ct->ctx->deadline, POLL_MS);
+		deadline_sleep(&ct->ctx->deadline,
+			       up_since ? SETTLE_POLL_MS : POLL_MS);
 	}
 	if (s == CT_RUNNING && ct->ctx->p[P_INNER_CHECK].set)
 		return ocf_fail(OCF_ERR_GENERIC, 0,
