@@ -24,6 +24,22 @@ trap '' TERM INT HUP
 
 fail() { log "node-init $NAME: $*"; exit 1; }
 
+# The new mount namespace began as a copy of every host mount, and each
+# copy keeps its filesystem busy, and a loop device under it attached,
+# for the node's whole life: another test on the host could then neither
+# unmount nor detach its own. Drop the copies of what other programs own:
+# everything under /tmp, /var/tmp, /run, /mnt and /media, and any loop
+# or FUSE mount elsewhere (deepest first).
+awk '{ for (i = 7; $i != "-"; i++); print $5, $(i + 1), $(i + 2) }' /proc/self/mountinfo |
+	sort -r | while read -r mp fstype src; do
+	printf -v mp '%b' "${mp//\\/\\0}" # mountinfo escapes: \040 is a space
+	case $mp in
+	/tmp/* | /var/tmp/* | /run/* | /mnt/* | /media/*) ;;
+	*) case $fstype:$src in fuse*:* | *:/dev/loop*) ;; *) continue ;; esac ;;
+	esac
+	umount -l "$mp" 2>/dev/null
+done
+
 # Private and gone with the node: /run, /tmp (also hides a repository
 # cloned under /tmp: the node needs nothing from it after this point),
 # corosync's and LXC's configuration.
