@@ -156,6 +156,9 @@ check_placement deimos phobos deimos "after the start"
 
 # ---------------------------------------------------------------- events
 
+# relay_since: the relay's log lines since $relay_lines
+relay_since() { tail -n +$((relay_lines + 1)) "$STATE/relay.log"; }
+
 # power_cut VICTIM SVC: the victim runs SVC; kill it, SVC must come up on
 # the survivor, which fences the victim (the relay leaves it off)
 power_cut() {
@@ -163,6 +166,7 @@ power_cut() {
 	s=$(other "$v")
 	echo off >"$STATE/reboot"
 	write_tokens
+	relay_lines=$(wc -l <"$STATE/relay.log")
 	step "power cut: $v (init pid $(node_pid "$v")) runs $svc"
 	T0=$(ts)
 	kill -KILL "$(node_pid "$v")"
@@ -172,7 +176,7 @@ power_cut() {
 		not_ok "power cut of $v: $svc not running on $s within $BOUND s"
 	fi
 	check "$v was fenced by the lab agent (relay)" \
-		grep -q "fence \(reboot\|off\) $v (from $s): ok" "$STATE/relay.log"
+		eval 'relay_since | grep -q "fence \(reboot\|off\) $v (from $s): ok"'
 	if [ "$v" = deimos ]; then
 		check_placement phobos phobos phobos "$v down"
 	else
@@ -253,9 +257,9 @@ relay_lines=$(wc -l <"$STATE/relay.log")
 step "cable of deimos cut"
 T0=$(ts)
 ip -n "$SW_NS" link set deimos down
-fenced_count() { tail -n +$((relay_lines + 1)) "$STATE/relay.log" | grep -c ': ok$'; }
+fenced_count() { relay_since | grep -c ': ok$'; }
 if wait_for "$BOUND" eval '[ "$(fenced_count)" -ge 1 ]'; then
-	victim=$(tail -n +$((relay_lines + 1)) "$STATE/relay.log" | grep ': ok$' |
+	victim=$(relay_since | grep ': ok$' |
 		head -n 1 | sed -n 's/.*fence [a-z]* \([a-z]*\) .*/\1/p')
 	ok "cable cut: $victim fenced by the lab agent after $(since "$T0") s"
 else
@@ -277,7 +281,7 @@ record "cable cut ($victim fenced)" "$lost" "$took"
 check "the fenced node ($victim) rebooted and mounts nothing" \
 	eval 'wait_for 30 node_alive $victim && [ "$(mounted_on db) $(mounted_on apps)" = "$survivor $survivor" ]'
 check_tokens "cable cut"
-diag "$(tail -n +$((relay_lines + 1)) "$STATE/relay.log")"
+diag "$(relay_since)"
 
 write_tokens
 step "cable back"
