@@ -20,8 +20,9 @@
 # VZHA_CLUSTER_* settings of tests/cluster/netns/lib.sh, and
 # VZHA_CLUSTER_STAGGER (seconds between the nodes' boots, default 10).
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../system/lib.sh"
+# the agents (before system/lib.sh, which defaults top_builddir to the sources)
 export VZHA_CLUSTER_AGENTS=${VZHA_CLUSTER_AGENTS:-${top_builddir:-$here/../../_build}}
+. "$here/../system/lib.sh"
 . "$here/netns/lib.sh"
 NET=$here/netns
 BOUND=60
