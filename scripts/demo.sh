@@ -31,6 +31,8 @@ set +e # the cluster helpers answer questions with their status
 
 echo "== a two-node cluster in network namespaces: deimos and phobos, one shared disk"
 "$NET/down.sh" >/dev/null
+# interrupted, the demo takes its cluster down; finished, it leaves it up
+trap '"$NET/down.sh" >/dev/null; exit 130' INT TERM HUP
 "$NET/up.sh" --fresh || { echo "demo.sh: the cluster did not start; logs in $STATE/nodes/*/log" >&2; exit 1; }
 "$NET/run.sh" deimos crm_mon -1 | sed -n '/Node List/,$p'
 
@@ -119,6 +121,7 @@ logged deimos pacemaker/pacemaker.log 'Result of start operation for p_ct_101 on
 print_timeline
 "$NET/run.sh" deimos crm_mon -1 | sed -n '/Node List/,$p'
 echo on >"$STATE/reboot" # from now on, a fenced node boots again
+trap - INT TERM HUP
 
 cat <<EOF
 
