@@ -1,15 +1,13 @@
 #!/bin/bash
-# The README's first command: sets up this machine (packages from
-# Debian's archive, build, make install) and runs the seed's db service
-# with vzha's agents, as Pacemaker would run them on one node: the ext3 at
-# /Data/db (ocf:vzha:vzfs, a loop device standing in for /dev/drbd0) and
-# container 101 on it (ocf:vzha:openvz, a real LXC busybox container
-# whose config and rootfs live on /Data/db). It starts them, checks them
-# at every depth, kills the container from outside, shows what stops a
-# container starting from an unmounted filesystem, and stops everything,
-# printing each action's code, time and reason. Everything it creates is
-# removed at the end. (The seed's two-node cluster failing over joins the
-# demo with the cluster tier: README.md, "Status".)
+# The README's first command: sets up this machine (packages from Debian's
+# archive, build, make install) and runs the seed's cluster with vzha's
+# agents: two Pacemaker nodes, deimos and phobos, in network namespaces on
+# this machine (tests/cluster/netns/), sharing one disk; db (/Data/db and
+# LXC container 101) at home on deimos, apps (/Data/apps, container 102)
+# on phobos (crm-examples/shared-disk.crm). It pulls deimos's plug, prints
+# the timeline of phobos taking db over (fencing included), powers deimos
+# on again and prints db failing back. The cluster keeps running for a
+# look around; the last lines say how, and the one command that removes it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -19,102 +17,122 @@ scripts/deps.sh
 echo "== building and installing vzha"
 autoreconf -fi >/dev/null
 mkdir -p _build && cd _build
-"$top/configure" -q && make -s -j"$(nproc)" && make -s install
+"$top/configure" -q && make -s -j"$(nproc)" && make -s install >/dev/null
 cd "$top"
 OCF_ROOT=$(sed -n 's/^OCF_ROOT_DIR = //p' _build/Makefile)
-VZFS=$OCF_ROOT/resource.d/vzha/vzfs
-OPENVZ=$OCF_ROOT/resource.d/vzha/openvz
-echo "installed $VZFS and $OPENVZ"
+echo "installed $OCF_ROOT/resource.d/vzha/{vzfs,openvz,drbd}"
 
-CACHE=/var/cache/vzha/demo
-DIR=/Data/db
-LXCPATH=$DIR/lxc
-CT=101
-mkdir -p "$CACHE"
-LOOP=
-HOLDER=
-cleanup() {
-	set +e
-	[ -n "$HOLDER" ] && kill -KILL "$HOLDER" 2>/dev/null
-	if [ -d "$LXCPATH/$CT" ]; then
-		lxc-stop -P "$LXCPATH" -n "$CT" -k >/dev/null 2>&1
-		lxc-destroy -P "$LXCPATH" -n "$CT" >/dev/null 2>&1
-	fi
-	mountpoint -q "$DIR" && umount "$DIR"
-	[ -n "$LOOP" ] && losetup -d "$LOOP"
-	rm -f "$CACHE/db.img" "$CACHE/err"
-	rmdir "$DIR" /Data 2>/dev/null
+# The cluster runs the agents just installed (each node sees a copy of
+# them as /usr/lib/ocf/resource.d/vzha).
+export VZHA_CLUSTER_AGENTS=$OCF_ROOT/resource.d/vzha
+NET=tests/cluster/netns
+. "$NET/lib.sh"
+set +e # the cluster helpers answer questions with their status
+
+echo "== a two-node cluster in network namespaces: deimos and phobos, one shared disk"
+"$NET/down.sh" >/dev/null
+# interrupted, the demo takes its cluster down; finished, it leaves it up
+trap '"$NET/down.sh" >/dev/null; exit 130' INT TERM HUP
+"$NET/up.sh" --fresh || { echo "demo.sh: the cluster did not start; logs in $STATE/nodes/*/log" >&2; exit 1; }
+"$NET/run.sh" deimos crm_mon -1 | sed -n '/Node List/,$p'
+
+# timeline: "SECONDS TEXT" lines, printed in order of time
+TL=()
+at() { [ "$1" != - ] && TL+=("$1 $2"); }
+print_timeline() {
+	printf '%s\n' "${TL[@]}" | sort -g -s -k1,1 |
+		while read -r t text; do printf '  %+6.2f s  %s\n' "$t" "$text"; done
+	TL=()
 }
-trap cleanup EXIT
-
-truncate -s 256M "$CACHE/db.img"
-LOOP=$(losetup -f --show "$CACHE/db.img")
-# the seed: mkfs -t ext3 /dev/drbd0; tune2fs -c 0 -i 0 /dev/drbd0
-mkfs.ext3 -q -L db "$LOOP"
-tune2fs -c 0 -i 0 "$LOOP" >/dev/null
-echo "== the seed's db volume: $LOOP (ext3, label db), standing in for /dev/drbd0"
-
-export OCF_ROOT
-FS=(OCF_RESOURCE_INSTANCE=p_fs_db OCF_RESKEY_device="$LOOP"
-	OCF_RESKEY_directory="$DIR" OCF_RESKEY_fstype=ext3)
-VE=(OCF_RESOURCE_INSTANCE=p_ve_db OCF_RESKEY_ctid="$CT"
-	OCF_RESKEY_backend=lxc OCF_RESKEY_lxcpath="$LXCPATH"
-	"OCF_RESKEY_inner_check=grep -q respawn /etc/inittab")
-
-# step TITLE AGENT ACTION [ENV...]: runs one action; prints its code, the
-# wall time seen from here (fork and env included) and what it said
-step() {
-	local title=$1 agent=$2 action=$3 t0 t1 rc
-	shift 3
-	t0=$(date +%s%N)
-	env "$@" "$agent" "$action" >/dev/null 2>"$CACHE/err" && rc=0 || rc=$?
-	t1=$(date +%s%N)
-	printf '%-50s rc=%d %7.1f ms\n' "$title" "$rc" \
-		"$(( (t1 - t0) / 10000 ))e-2"
-	sed 's/^/    /' "$CACHE/err"
+# watch SVC NODE: polls (0.1 s) until SVC's filesystem is mounted on NODE
+# and its container RUNNING there, noting when each was first seen
+watch() {
+	local svc=$1 n=$2 end fs=- ct=-
+	end=$(echo "$(ts) + 60" | bc)
+	while [ "$(echo "$(ts) < $end" | bc)" = 1 ]; do
+		if [ "$fs" = - ] && node_run "$n" "grep -q ' ${SVC_DIR[$svc]} ' /proc/mounts"; then
+			fs=$(since "$T0")
+		fi
+		if [ "$fs" != - ] && svc_on "$n" "$svc"; then
+			ct=$(since "$T0")
+			break
+		fi
+		sleep 0.1
+	done
+	at "$fs" "$n: ${SVC_DIR[$svc]} mounted (seen from the host)"
+	at "$ct" "$n: container ${SVC_CT[$svc]} RUNNING (seen from the host)"
+	[ "$ct" != - ]
+}
+# logged NODE LOG REGEX TEXT: the first matching line since T0, on the timeline
+logged() { at "$(first_after "$T0" "$1" "$2" "$3")" "$1: $4"; }
+# logged_dc LOG REGEX TEXT: the same, from whichever node logged it first
+# (the DC logs the actions it initiates)
+logged_dc() {
+	local n t first=- by=
+	for n in "${NODES[@]}"; do
+		t=$(first_after "$T0" "$n" "$1" "$2")
+		if [ "$t" != - ] && { [ "$first" = - ] || [ "$(echo "$t < $first" | bc)" = 1 ]; }; then
+			first=$t by=$n
+		fi
+	done
+	at "$first" "$by: $3"
 }
 
-echo "== p_fs_db: ocf:vzha:vzfs device=$LOOP directory=$DIR fstype=ext3"
-step "validate-all" "$VZFS" validate-all "${FS[@]}"
-step "probe (monitor, interval 0): not running" "$VZFS" monitor "${FS[@]}" OCF_RESKEY_CRM_meta_interval=0
-step "start: mount $DIR" "$VZFS" start "${FS[@]}"
-step "monitor depth 0 (mountinfo, no fork)" "$VZFS" monitor "${FS[@]}" OCF_RESKEY_CRM_meta_interval=20000
-step "monitor depth 10 (O_DIRECT read of the device)" "$VZFS" monitor "${FS[@]}" OCF_CHECK_LEVEL=10 OCF_RESKEY_CRM_meta_interval=61000
-step "monitor depth 20 (status file written, read back)" "$VZFS" monitor "${FS[@]}" OCF_CHECK_LEVEL=20 OCF_RESKEY_CRM_meta_interval=121000
+echo
+echo "== power cut: deimos (SIGKILL of its namespace init: every process of the node dies)"
+echo off >"$STATE/reboot" # fencing powers deimos off; we power it on later
+T0=$(ts)
+kill -KILL "$(node_pid deimos)"
+at 0 "deimos killed, with container 101 and its mount of /Data/db"
+watch db phobos || echo "demo.sh: db did not come up on phobos within 60 s" >&2
+wait_for 30 eval '"$NET/run.sh" phobos crm_mon -1 2>/dev/null | grep -q "p_ct_101.*Started phobos"'
+logged phobos cluster/corosync.log 'A new membership .* Members left' \
+	"corosync: deimos left the membership (token 1000 ms + consensus 1200 ms)"
+logged phobos pacemaker/pacemaker.log 'Requesting fencing .* of node deimos' \
+	"Pacemaker asks to fence deimos"
+logged phobos pacemaker/pacemaker.log "Operation '(reboot|off)' targeting deimos .*: OK" \
+	"deimos fenced (fence_vzha_ns, through the host's relay)"
+logged phobos pacemaker/pacemaker.log 'Result of start operation for p_fs_db on phobos: ok' \
+	"p_fs_db (ocf:vzha:vzfs) start returned ok"
+logged phobos pacemaker/pacemaker.log 'Result of start operation for p_ct_101 on phobos: ok' \
+	"p_ct_101 (ocf:vzha:openvz) start returned ok: db is back"
+print_timeline
+"$NET/run.sh" phobos crm_mon -1 | sed -n '/Node List/,$p'
 
-echo "== container $CT: a busybox LXC container created on $DIR (lxcpath $LXCPATH)"
-lxc-create -q -P "$LXCPATH" -n "$CT" -t busybox >/dev/null 2>&1
-sed -i -e 's/^lxc.net.0.type = .*/lxc.net.0.type = empty/' \
-	-e '/^lxc.net.0.link/d' -e '/^lxc.net.0.flags/d' \
-	-e 's/^lxc.apparmor.profile = .*/lxc.apparmor.profile = unconfined/' \
-	-e '/^lxc.apparmor.allow_nesting/d' "$LXCPATH/$CT/config"
-echo "== p_ve_db: ocf:vzha:openvz ctid=$CT backend=lxc lxcpath=$LXCPATH inner_check='grep -q respawn /etc/inittab'"
-step "probe: not running" "$OPENVZ" monitor "${VE[@]}" OCF_RESKEY_CRM_meta_interval=0
-step "start (waits until it runs and answers)" "$OPENVZ" start "${VE[@]}"
-step "monitor depth 0 (lxc-info)" "$OPENVZ" monitor "${VE[@]}" OCF_RESKEY_CRM_meta_interval=10000
-step "monitor depth 10 (true inside)" "$OPENVZ" monitor "${VE[@]}" OCF_CHECK_LEVEL=10 OCF_RESKEY_CRM_meta_interval=31000
-step "monitor depth 20 (inner_check inside)" "$OPENVZ" monitor "${VE[@]}" OCF_CHECK_LEVEL=20 OCF_RESKEY_CRM_meta_interval=61000
-echo "PostgreSQL's data, as the seed's container 101 keeps it" >"$LXCPATH/$CT/rootfs/root/PG_VERSION"
-sync
-step "p_fs_db stop while the container runs (force_unmount=false)" "$VZFS" stop "${FS[@]}" OCF_RESKEY_force_unmount=false
-pid=$(lxc-info -P "$LXCPATH" -n "$CT" -p -H)
-kill -KILL "$pid"
-echo "== the container's init (pid $pid) is killed from outside"
-while [ "$(lxc-info -P "$LXCPATH" -n "$CT" -s -H)" != STOPPED ]; do sleep 0.1; done
-step "monitor: Pacemaker would now recover it" "$OPENVZ" monitor "${VE[@]}" OCF_RESKEY_CRM_meta_interval=10000
-step "stop (already down: succeeds)" "$OPENVZ" stop "${VE[@]}"
-step "start again" "$OPENVZ" start "${VE[@]}"
-printf '%-50s %s\n' "data written before the failure:" "$(cat "$LXCPATH/$CT/rootfs/root/PG_VERSION")"
-step "stop (graceful, escalating as the timeout nears)" "$OPENVZ" stop "${VE[@]}"
-step "p_fs_db stop: nothing holds it any more" "$VZFS" stop "${FS[@]}" OCF_RESKEY_force_unmount=false
+echo
+echo "== deimos powered on again: db fails back (resource-stickiness=0, the seed's auto_failback on)"
+T0=$(ts)
+"$NET/up.sh" --node deimos >/dev/null
+at "$(since "$T0")" "deimos: booted, corosync and pacemakerd started"
+watch db deimos || echo "demo.sh: db did not come back to deimos within 60 s" >&2
+wait_for 30 eval '"$NET/run.sh" deimos crm_mon -1 2>/dev/null | grep -q "p_ct_101.*Started deimos"'
+logged phobos cluster/corosync.log 'A new membership .* Members joined' \
+	"corosync: deimos joined the membership"
+logged_dc pacemaker/pacemaker.log 'Initiating stop operation p_ct_101_stop_0' \
+	"Pacemaker moves db home: stopping container 101 on phobos"
+logged phobos pacemaker/pacemaker.log 'Result of stop operation for p_ct_101 on phobos: ok' \
+	"p_ct_101 stop returned ok (container 101 shut down cleanly)"
+logged phobos pacemaker/pacemaker.log 'Result of stop operation for p_fs_db on phobos: ok' \
+	"p_fs_db stop returned ok (/Data/db unmounted)"
+logged deimos pacemaker/pacemaker.log 'Result of start operation for p_fs_db on deimos: ok' \
+	"p_fs_db start returned ok"
+logged deimos pacemaker/pacemaker.log 'Result of start operation for p_ct_101 on deimos: ok' \
+	"p_ct_101 start returned ok: db is home"
+print_timeline
+"$NET/run.sh" deimos crm_mon -1 | sed -n '/Node List/,$p'
+echo on >"$STATE/reboot" # from now on, a fenced node boots again
+trap - INT TERM HUP
 
-echo "== what a misordered cluster must never do"
-mkdir -p "$DIR/rootfs-of-nothing"
-LOCAL=$CACHE/lxc-local
-mkdir -p "$LOCAL/$CT"
-printf 'lxc.rootfs.path = dir:%s/rootfs-of-nothing\nlxc.net.0.type = empty\n' "$DIR" >"$LOCAL/$CT/config"
-step "start a container from the empty mount point" "$OPENVZ" start "${VE[@]}" OCF_RESKEY_lxcpath="$LOCAL"
-rm -rf "$LOCAL" "$DIR/rootfs-of-nothing"
-step "start the filesystem with a bad parameter" "$VZFS" start "${FS[@]}" OCF_RESKEY_run_fsck=sometimes
-step "start on a node without the device" "$VZFS" start "${FS[@]}" OCF_RESKEY_device=/dev/drbd9
-echo "== done; the agents stay installed in $OCF_ROOT/resource.d/vzha (make -C _build uninstall removes them)"
+cat <<EOF
+
+== the cluster keeps running; as root, from $top:
+  $NET/run.sh deimos crm_mon -1                              # the cluster, seen from deimos
+  $NET/run.sh phobos 'grep /Data /proc/mounts; lxc-ls -f -P /Data/apps/lxc'
+  $NET/run.sh deimos crm_resource -r p_fs_db --force-check   # an agent's monitor, now
+  $NET/run.sh deimos lxc-attach -P /Data/db/lxc -n 101       # a shell in container 101
+  kill -KILL \$(cat $STATE/nodes/deimos/init.pid)   # power cut: phobos fences deimos, which reboots
+  ip -n $SW_NS link set deimos down                  # cut deimos's cable ("up" puts it back)
+  logs: $STATE/nodes/{deimos,phobos}/log/{pacemaker/pacemaker.log,cluster/corosync.log}
+To remove it all (nodes, shared disk, namespaces, state):
+  $NET/down.sh --wipe
+EOF

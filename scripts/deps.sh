@@ -13,6 +13,7 @@ TEST=(
 	util-linux mount e2fsprogs xfsprogs kmod bindfs fuse3
 	strace valgrind hyperfine time procps
 	lxc busybox-static uidmap
+	corosync iproute2 fdisk bc
 	qemu-system-x86 drbd-utils lvm2 xz-utils
 )
 
