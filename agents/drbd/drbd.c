@@ -287,17 +287,29 @@ static int read_state(struct drbd *d)
 		const char *argv[] = { d->ctx->p[P_DRBDSETUP].str, "status",
 				       d->res, "--json", NULL };
 		struct run_result res = { 0 };
+		char desc[512];
 
 		r = run_argv(argv, NULL, &d->ctx->deadline, &res);
-		if (r == 0 && res.status == RUN_EXEC_FAILED)
+		if (r == 0 && res.status == RUN_EXEC_FAILED) {
 			r = -res.exec_errno;
-		else if (r == 0 && !run_ok(&res))
-			/* drbdsetup status of a resource that is down */
-			r = 1;
-		if (r == 0)
+		} else if (r == 0 && res.status == RUN_EXITED &&
+			   res.exit_code == 10) {
+			/* status_cmd()'s one exit code 10: "db: No such
+			 * resource", it is down */
+		} else if (r == 0 && !run_ok(&res)) {
+			/*
+			 * No netlink family (20), a signal, our timeout: they
+			 * say nothing about the resource, and "not running"
+			 * would make Pacemaker recover a Primary that runs
+			 */
+			run_describe(&res, desc, sizeof(desc));
+			run_result_free(&res);
+			return ocf_fail(OCF_ERR_GENERIC, 0,
+					"cannot read the state of %s: %s status %s",
+					d->res, argv[0], desc);
+		} else if (r == 0) {
 			r = status9_parse_json(res.out, d->res, &d->st);
-		else if (r == 1)
-			r = 0;
+		}
 		run_result_free(&res);
 	}
 	if (r < 0)
