@@ -617,8 +617,16 @@ static int drbd_promote(struct agent_ctx *ctx)
 			break;
 		}
 		tried = true;
+		/*
+		 * DRBD 9 holds a survivor's data Consistent after it lost its
+		 * Primary peer, until its lost-peer commit says none is left
+		 * behind (with fencing: until the peer is fenced). The
+		 * kernel's primary waits for the one and fences for the
+		 * other, and without either refuses: (-2), exit code 17.
+		 */
 		if (d.st.disk != DISK_UPTODATE &&
-		    !(d.st.disk == DISK_CONSISTENT && d.st.peer_disk == DISK_UPTODATE))
+		    !(d.st.disk == DISK_CONSISTENT &&
+		      (d.st.peer_disk == DISK_UPTODATE || d.version == 9)))
 			/* never --force: that could discard the good copy */
 			return ocf_fail(OCF_ERR_GENERIC, 0,
 					"refusing to promote %s: its data is %s and no peer confirms it UpToDate (%s)",
