@@ -608,7 +608,13 @@ static int drbd_promote(struct agent_ctx *ctx)
 			return ocf_fail(OCF_ERR_GENERIC, 0,
 					"cannot promote %s: it is not started",
 					d.res);
-		if (d.st.role == ROLE_PRIMARY) {
+		/*
+		 * DRBD 9 auto-promotes a Secondary that someone opens for
+		 * writing and demotes it at the last close, unless "primary"
+		 * made the role explicit: a Primary found here on 9 gets its
+		 * primary too, or it would not stay Primary.
+		 */
+		if (d.st.role == ROLE_PRIMARY && (tried || d.version != 9)) {
 			if (!tried) {
 				log_info("%s is already Primary", d.res);
 				update_score(&d, wanted_score(&d.st));
@@ -624,7 +630,7 @@ static int drbd_promote(struct agent_ctx *ctx)
 		 * kernel's primary waits for the one and fences for the
 		 * other, and without either refuses: (-2), exit code 17.
 		 */
-		if (d.st.disk != DISK_UPTODATE &&
+		if (d.st.role != ROLE_PRIMARY && d.st.disk != DISK_UPTODATE &&
 		    !(d.st.disk == DISK_CONSISTENT &&
 		      (d.st.peer_disk == DISK_UPTODATE || d.version == 9)))
 			/* never --force: that could discard the good copy */
