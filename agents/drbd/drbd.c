@@ -45,7 +45,8 @@ enum {
 struct drbd {
 	struct agent_ctx *ctx;
 	const char *res;
-	const char *root;       /* test hook: prefix of /proc and /sys */
+	const char *root;       /* test hook: prefix of /proc, /sys and
+				 * /dev/drbdN */
 	int version;            /* 8 or 9; 0 when no module is loaded */
 	int minor;              /* -1 when not known */
 	struct drbd_status st;
@@ -311,6 +312,9 @@ static int read_state(struct drbd *d)
 			r = status9_parse_json(res.out, d->res, &d->st);
 		}
 		run_result_free(&res);
+		/* the device, for device_users(), with no drbdadm sh-minor */
+		if (r == 0 && d->minor < 0)
+			d->minor = d->st.minor;
 	}
 	if (r < 0)
 		return ocf_fail(OCF_ERR_GENERIC, r, "cannot read the state of %s",
@@ -677,15 +681,16 @@ static void device_users(struct drbd *d, char *buf, size_t size)
 {
 	_cleanup_mnt_table_ struct libmnt_table *tab = NULL;
 	_cleanup_free_ struct holder *h = NULL;
-	char path[64], list[512];
+	char path[PATH_MAX], name[32], list[512];
 	struct libmnt_fs *fs;
 	struct stat st;
 	size_t len = 0;
 	int n;
 
 	buf[0] = '\0';
-	(void)snprintf(path, sizeof(path), "/dev/drbd%d", d->minor);
-	if (stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
+	(void)snprintf(name, sizeof(name), "drbd%d", d->minor);
+	if (root_path(d, path, sizeof(path), "/dev", name) < 0 ||
+	    stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
 		return;
 	if (mounts_load(NULL, &tab) == 0 &&
 	    mounts_find_devno(tab, st.st_rdev, &fs) > 0)

@@ -244,6 +244,29 @@ expect_reason "after retrying, with DRBD's reason" "cannot promote db: the peer 
 on deimos demote db
 expect_rc "demote of a device held open fails" 1
 expect_reason "saying it is held open" "cannot demote db: .*held open"
+# and what holds it: the node's /dev/drbd0 (under VZHA_DRBD_ROOT, the
+# agent's test hook) is made a loop device's, mounted, with a process in
+# it; the refused demote names the mount and the process. On 9 the minor
+# comes from drbdsetup's status.
+if [ "$(id -u)" != 0 ] || ! make_loop holder 16 2>/dev/null || ! make_fs ext4 "$LOOP"; then
+	skip_point "naming the holders: needs root and a loop device"
+else
+	mkdir -p "$W/deimos/root/dev" "$T_DIR/mnt"
+	mknod "$W/deimos/root/dev/drbd0" b "$((0x$(stat -c %t "$LOOP")))" "$((0x$(stat -c %T "$LOOP")))"
+	mount "$LOOP" "$T_DIR/mnt"
+	mkfifo "$T_DIR/ready"
+	(cd "$T_DIR/mnt" && echo ready >"$T_DIR/ready" && exec sleep 60) &
+	holder=$!
+	track_pid $holder
+	ready_wait "$T_DIR/ready"
+	on deimos demote db
+	expect_rc "demote of a mounted device in use fails" 1
+	expect_reason "naming the mount and its user" \
+		"cannot demote db: /dev/drbd0 is mounted at $T_DIR/mnt, used by $holder \\(sleep: cwd\\) \\(.*held open"
+	kill $holder
+	wait $holder 2>/dev/null
+	umount "$T_DIR/mnt"
+fi
 "$SIM" close deimos db
 on deimos demote db
 expect_rc "demote db on deimos" 0
