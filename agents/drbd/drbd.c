@@ -235,6 +235,20 @@ static int find_minor(struct drbd *d)
 	return OCF_SUCCESS;
 }
 
+/*
+ * The connection state in the words of the DRBD that runs: 9 says
+ * Connecting, and Connected while the handshake runs, where the parsers
+ * keep 8.4's WFConnection and WFReportParams.
+ */
+static const char *conn_word(const struct drbd *d, enum drbd_conn c)
+{
+	if (d->version == 9 && c == CONN_CONNECTING)
+		return "Connecting";
+	if (d->version == 9 && c == CONN_WF_REPORT_PARAMS)
+		return "Connected";
+	return drbd_conn_name(c);
+}
+
 static void describe(struct drbd *d)
 {
 	const struct drbd_status *s = &d->st;
@@ -246,7 +260,7 @@ static void describe(struct drbd *d)
 	}
 	(void)snprintf(d->state, sizeof(d->state),
 		       "%s: %s, role %s/%s, disk %s/%s%s", d->res,
-		       drbd_conn_name(s->conn), drbd_role_name(s->role),
+		       conn_word(d, s->conn), drbd_role_name(s->role),
 		       drbd_role_name(s->peer_role), drbd_disk_name(s->disk),
 		       drbd_disk_name(s->peer_disk),
 		       s->suspended ? ", I/O suspended" : "");

@@ -108,11 +108,20 @@ expect_score() {
 # with the peer unknown (score 1000); DRBD 9 holds them Consistent until
 # its lost-peer commit (score 10), which a promote waits for
 expect_lost_primary() {
+	local words="$2: WFConnection, role Secondary/Unknown, disk UpToDate/DUnknown"
 	if [ "$V" = 9 ]; then
 		expect_score "$1" "$2" 10 "$1: DRBD 9 holds the data Consistent after losing the Primary peer"
 		check "... as drbdsetup says" test "$(roles "$1" "$2")" = "Secondary/Unknown Consistent/DUnknown"
+		words="$2: Connecting, role Secondary/Unknown, disk Consistent/DUnknown"
 	else
 		expect_score "$1" "$2" 1000 "$1: UpToDate, peer unknown"
+	fi
+	# the state in DRBD's own words, 8.4's or 9's
+	if printf '%s\n' "$err" | grep -qF "($words)"; then
+		ok "... logged as ($words)"
+	else
+		not_ok "... logged as ($words)"
+		diag "$err"
 	fi
 }
 
