@@ -45,7 +45,8 @@ enum {
 struct drbd {
 	struct agent_ctx *ctx;
 	const char *res;
-	const char *root;       /* test hook: prefix of /proc and /sys */
+	const char *root;       /* test hook: prefix of /proc, /sys and
+				 * /dev/drbdN */
 	int version;            /* 8 or 9; 0 when no module is loaded */
 	int minor;              /* -1 when not known */
 	struct drbd_status st;
@@ -234,6 +235,20 @@ static int find_minor(struct drbd *d)
 	return OCF_SUCCESS;
 }
 
+/*
+ * The connection state in the words of the DRBD that runs: 9 says
+ * Connecting, and Connected while the handshake runs, where the parsers
+ * keep 8.4's WFConnection and WFReportParams.
+ */
+static const char *conn_word(const struct drbd *d, enum drbd_conn c)
+{
+	if (d->version == 9 && c == CONN_CONNECTING)
+		return "Connecting";
+	if (d->version == 9 && c == CONN_WF_REPORT_PARAMS)
+		return "Connected";
+	return drbd_conn_name(c);
+}
+
 static void describe(struct drbd *d)
 {
 	const struct drbd_status *s = &d->st;
@@ -245,7 +260,7 @@ static void describe(struct drbd *d)
 	}
 	(void)snprintf(d->state, sizeof(d->state),
 		       "%s: %s, role %s/%s, disk %s/%s%s", d->res,
-		       drbd_conn_name(s->conn), drbd_role_name(s->role),
+		       conn_word(d, s->conn), drbd_role_name(s->role),
 		       drbd_role_name(s->peer_role), drbd_disk_name(s->disk),
 		       drbd_disk_name(s->peer_disk),
 		       s->suspended ? ", I/O suspended" : "");
@@ -287,18 +302,33 @@ static int read_state(struct drbd *d)
 		const char *argv[] = { d->ctx->p[P_DRBDSETUP].str, "status",
 				       d->res, "--json", NULL };
 		struct run_result res = { 0 };
+		char desc[512];
 
 		r = run_argv(argv, NULL, &d->ctx->deadline, &res);
-		if (r == 0 && res.status == RUN_EXEC_FAILED)
+		if (r == 0 && res.status == RUN_EXEC_FAILED) {
 			r = -res.exec_errno;
-		else if (r == 0 && !run_ok(&res))
-			/* drbdsetup status of a resource that is down */
-			r = 1;
-		if (r == 0)
+		} else if (r == 0 && res.status == RUN_EXITED &&
+			   res.exit_code == 10) {
+			/* status_cmd()'s one exit code 10: "db: No such
+			 * resource", it is down */
+		} else if (r == 0 && !run_ok(&res)) {
+			/*
+			 * No netlink family (20), a signal, our timeout: they
+			 * say nothing about the resource, and "not running"
+			 * would make Pacemaker recover a Primary that runs
+			 */
+			run_describe(&res, desc, sizeof(desc));
+			run_result_free(&res);
+			return ocf_fail(OCF_ERR_GENERIC, 0,
+					"cannot read the state of %s: %s status %s",
+					d->res, argv[0], desc);
+		} else if (r == 0) {
 			r = status9_parse_json(res.out, d->res, &d->st);
-		else if (r == 1)
-			r = 0;
+		}
 		run_result_free(&res);
+		/* the device, for device_users(), with no drbdadm sh-minor */
+		if (r == 0 && d->minor < 0)
+			d->minor = d->st.minor;
 	}
 	if (r < 0)
 		return ocf_fail(OCF_ERR_GENERIC, r, "cannot read the state of %s",
@@ -596,7 +626,13 @@ static int drbd_promote(struct agent_ctx *ctx)
 			return ocf_fail(OCF_ERR_GENERIC, 0,
 					"cannot promote %s: it is not started",
 					d.res);
-		if (d.st.role == ROLE_PRIMARY) {
+		/*
+		 * DRBD 9 auto-promotes a Secondary that someone opens for
+		 * writing and demotes it at the last close, unless "primary"
+		 * made the role explicit: a Primary found here on 9 gets its
+		 * primary too, or it would not stay Primary.
+		 */
+		if (d.st.role == ROLE_PRIMARY && (tried || d.version != 9)) {
 			if (!tried) {
 				log_info("%s is already Primary", d.res);
 				update_score(&d, wanted_score(&d.st));
@@ -605,8 +641,16 @@ static int drbd_promote(struct agent_ctx *ctx)
 			break;
 		}
 		tried = true;
-		if (d.st.disk != DISK_UPTODATE &&
-		    !(d.st.disk == DISK_CONSISTENT && d.st.peer_disk == DISK_UPTODATE))
+		/*
+		 * DRBD 9 holds a survivor's data Consistent after it lost its
+		 * Primary peer, until its lost-peer commit says none is left
+		 * behind (with fencing: until the peer is fenced). The
+		 * kernel's primary waits for the one and fences for the
+		 * other, and without either refuses: (-2), exit code 17.
+		 */
+		if (d.st.role != ROLE_PRIMARY && d.st.disk != DISK_UPTODATE &&
+		    !(d.st.disk == DISK_CONSISTENT &&
+		      (d.st.peer_disk == DISK_UPTODATE || d.version == 9)))
 			/* never --force: that could discard the good copy */
 			return ocf_fail(OCF_ERR_GENERIC, 0,
 					"refusing to promote %s: its data is %s and no peer confirms it UpToDate (%s)",
@@ -651,15 +695,16 @@ static void device_users(struct drbd *d, char *buf, size_t size)
 {
 	_cleanup_mnt_table_ struct libmnt_table *tab = NULL;
 	_cleanup_free_ struct holder *h = NULL;
-	char path[64], list[512];
+	char path[PATH_MAX], name[32], list[512];
 	struct libmnt_fs *fs;
 	struct stat st;
 	size_t len = 0;
 	int n;
 
 	buf[0] = '\0';
-	(void)snprintf(path, sizeof(path), "/dev/drbd%d", d->minor);
-	if (stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
+	(void)snprintf(name, sizeof(name), "drbd%d", d->minor);
+	if (root_path(d, path, sizeof(path), "/dev", name) < 0 ||
+	    stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
 		return;
 	if (mounts_load(NULL, &tab) == 0 &&
 	    mounts_find_devno(tab, st.st_rdev, &fs) > 0)

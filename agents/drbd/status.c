@@ -109,6 +109,7 @@ static const struct drbd_status status_absent = {
 	.conn = CONN_UNKNOWN,
 	.sync_permille = -1,
 	.suspended = false,
+	.minor = -1,
 };
 
 /* ------------------------------------------------------------- spans */
@@ -470,6 +471,8 @@ int status84_parse_proc(const char *text, unsigned minor,
 		progress = true;
 		st.sync_permille = permille;
 	}
+	if (st.configured)
+		st.minor = (int)minor;
 	*ret = st;
 	return 0;
 }
@@ -515,12 +518,16 @@ static int conn_from_9(const char *cstate, const char *repl,
 	return 0;
 }
 
+/* The largest minor the kernel hands out (MINORMASK, 20 bits). */
+#define MINOR_MAX 1048575
+
 /* What both DRBD 9 parsers collect about the resource asked for. */
 struct res9 {
 	bool found;
 	int role, suspended; /* -1 until read */
 	bool has_disk; /* volume 0 seen */
 	int disk;
+	int minor; /* volume 0's; -1 when not given */
 	bool has_conn; /* the first connection seen */
 	uint64_t peer_node_id; /* events2: to find its peer devices */
 	char cstate[24];
@@ -534,7 +541,7 @@ struct res9 {
 #define RES9_INIT                                                            \
 	{                                                                    \
 		.role = -1, .suspended = -1, .peer_role = -1, .in_sync = -1, \
-		.resync_done = -1,                                           \
+		.resync_done = -1, .minor = -1,                              \
 	}
 
 /* A state name into one of res9's buffers; none is that long. */
@@ -573,6 +580,7 @@ static int res9_status(const struct res9 *r, struct drbd_status *ret)
 	 * usable while stop still finds something to take down.
 	 */
 	st.disk = r->has_disk ? r->disk : DISK_DISKLESS;
+	st.minor = r->minor;
 	if (!r->has_conn) {
 		/* no peer configured: what 8.4 calls StandAlone */
 		st.conn = CONN_STANDALONE;
@@ -973,13 +981,13 @@ static int name_index(const char *s, const char *const *names, int last)
 	return span_lookup((struct span){s, strlen(s)}, names, 0, last);
 }
 
-/* One of "devices": "volume", "disk-state". */
+/* One of "devices": "volume", "disk-state", "minor". */
 static int json_device(struct json *j, struct res9 *res)
 {
 	struct span key;
-	bool first = true, has_vol = false, has_disk = false;
+	bool first = true, has_vol = false, has_disk = false, has_minor = false;
 	char disk[24];
-	uint64_t vol = 0;
+	uint64_t vol = 0, minor = 0;
 	int r;
 
 	while ((r = json_next(j, true, &first, &key)) > 0) {
@@ -988,6 +996,13 @@ static int json_device(struct json *j, struct res9 *res)
 				return -EINVAL;
 			has_vol = true;
 			r = json_volume(j, &vol);
+		} else if (json_str_is(key, "minor")) {
+			if (has_minor)
+				return -EINVAL;
+			has_minor = true;
+			r = json_volume(j, &minor);
+			if (r == 0 && minor > MINOR_MAX)
+				r = -EINVAL;
 		} else if (json_str_is(key, "disk-state")) {
 			r = json_keep(j, disk, sizeof(disk), &has_disk);
 		} else {
@@ -1005,6 +1020,8 @@ static int json_device(struct json *j, struct res9 *res)
 	if (res->has_disk)
 		return -EINVAL;
 	res->has_disk = true;
+	if (has_minor)
+		res->minor = (int)minor;
 	res->disk = name_index(disk, disk_names, DISK_UPTODATE);
 	return res->disk < 0 ? -EINVAL : 0;
 }
@@ -1345,8 +1362,8 @@ static int ev_connection(struct span line, struct res9 *res)
 
 static int ev_device(struct span line, struct res9 *res)
 {
-	struct span v;
-	uint64_t vol;
+	struct span v, m;
+	uint64_t vol, minor;
 	int r;
 
 	r = ev_u64(line, "volume", &vol);
@@ -1357,6 +1374,12 @@ static int ev_device(struct span line, struct res9 *res)
 	r = ev_need(line, "disk", &v);
 	if (r < 0)
 		return r;
+	/* "minor:" (print_device_changes()), when it is there */
+	r = ev_value(line, "minor", &m);
+	if (r < 0 || (r == 1 && (span_u64(m, &minor) < 0 || minor > MINOR_MAX)))
+		return -EINVAL;
+	if (r == 1)
+		res->minor = (int)minor;
 	res->has_disk = true;
 	res->disk = span_lookup(v, disk_names, 0, DISK_UPTODATE);
 	return res->disk < 0 ? -EINVAL : 0;

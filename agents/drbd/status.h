@@ -65,6 +65,8 @@ struct drbd_status {
 				 * -1 when none */
 	bool suspended;         /* I/O suspended (8.4: the first I/O flag
 				 * is 's') */
+	int minor;              /* the device's minor (DRBD 9: volume 0's);
+				 * -1 when not configured or not given */
 };
 
 /* The names DRBD itself prints (8.4 spellings: "WFConnection", ...). */
@@ -94,8 +96,8 @@ int status84_parse_version(const char *text, int *ret_major, int *ret_minor);
 
 /*
  * DRBD 9's `drbdsetup status <res> --json`: a JSON array of resources with
- * "role", "devices" (volume 0: "disk-state"), "connections" (the first:
- * "connection-state", "peer-role", "peer_devices" volume 0:
+ * "role", "devices" (volume 0: "disk-state", "minor"), "connections" (the
+ * first: "connection-state", "peer-role", "peer_devices" volume 0:
  * "peer-disk-state", "replication-state", "percent-resync-done", else
  * "percent-in-sync"). A resource not listed gives configured = false.
  * Returns 0 or -EINVAL.
@@ -105,7 +107,7 @@ int status9_parse_json(const char *text, const char *resource,
 
 /*
  * DRBD 9's `drbdsetup events2 --now <res>`: "exists resource name:db
- * role:Primary ...", "exists device ... disk:UpToDate", "exists
+ * role:Primary ...", "exists device ... minor:0 ... disk:UpToDate", "exists
  * connection ... connection:Connected role:Secondary", "exists
  * peer-device ... replication:Established peer-disk:UpToDate", then
  * "exists -". drbdsetup-84's events2 on 8.4 speaks the same words.

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Tests of tests/sim/drbd-sim, the simulator of DRBD 8.4 (drbdadm, drbdsetup,
-# /proc/drbd) the drbd agent's tests run against. Prints TAP. Needs neither
+# Tests of tests/sim/drbd-sim, the simulator of DRBD 8.4 and 9 (drbdadm,
+# drbdsetup, /proc/drbd) the drbd agent's tests run against. Prints TAP. Needs neither
 # root nor DRBD: everything lives in a temporary directory (with a blank in
 # its path), removed on exit; the simulator starts no process that outlives
 # it.
@@ -13,6 +13,10 @@
 # line by line with the numbers (and the progress bar) masked. Part 2 walks
 # the seed article's tests (a node's power cut and return, the link cut with
 # both nodes Primary) and the exit codes and messages of failing commands.
+# Part 3 does the lab's run on a DRBD 9 world: each state's `drbdsetup
+# status --json` and `events2 --now` against tests/fixtures/drbd9/ (numbers
+# masked), DRBD 9's messages and exit codes, its lost-peer Consistent,
+# auto-promote, node ids.
 #
 #   bash tests/sim/test-drbd-sim.sh
 #   DRBD_SIM_TEST_KEEP=1 bash tests/sim/test-drbd-sim.sh   (keeps the worlds)
@@ -717,3 +721,267 @@ adm deimos create-md db
 expect_rc "create-md on an attached disk" 20
 expect_err "... drbdmeta refuses" "Device '0' is configured!
 Command 'drbdmeta 0 v08 /dev/VGroup00/db internal create-md' terminated with exit code 20"
+
+# ================================================================ part 3
+# DRBD 9 (drbd-sim init --drbd-version 9): the lab's run again, each
+# state's `drbdsetup status --json` and `events2 --now` against the
+# fixtures of tests/fixtures/drbd9/ (written after drbd-utils' printf()s,
+# see their PROVENANCE) with the numbers masked; then DRBD 9's exit codes
+# and messages, its lost-peer Consistent, auto-promote, node ids
+
+# digits FILE: the text with every number masked
+digits() {
+	sed -E 's/[0-9]+/#/g' -- "$1"
+}
+
+# expect_9 DESC NODE FIXTURE: NODE's status --json and events2 --now of
+# db are shaped as the fixture's (the read-only commands take no time)
+expect_9() {
+	local desc=$1 node=$2 f=$FIX9/$3 kind
+	for kind in status-json events2; do
+		if [ "$kind" = events2 ]; then
+			setup "$node" events2 --now db
+		else
+			setup "$node" status db --json
+		fi
+		printf '%s\n' "$out" >"$T_DIR/got"
+		# $(...) ate the blank line that ends the JSON
+		[ "$kind" = events2 ] || printf '\n' >>"$T_DIR/got"
+		if [ "$rc" != 0 ]; then
+			not_ok "$desc: drbdsetup $kind on $node exited $rc"
+			diag "$err"
+		elif [ "$(digits "$T_DIR/got")" = "$(digits "$f.$kind.txt")" ]; then
+			ok "$desc: $node's $kind is shaped as $3's"
+		else
+			not_ok "$desc: $node's $kind is not shaped as $3's"
+			diag "$(diff <(digits "$f.$kind.txt") <(digits "$T_DIR/got"))"
+		fi
+	done
+}
+
+# json_val NODE KEY: the first value of KEY in NODE's status --json of db
+json_val() {
+	setup "$1" status db --json
+	sed -n "s/^ *\"$2\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\} *$/\1/p" <<<"$out" | head -n 1
+}
+
+FIX9=${DRBD9_FIXTURES:-$here/../fixtures/drbd9}
+if [ ! -f "$FIX9/not-listed.events2.txt" ]; then
+	ok "# SKIP DRBD 9: no fixtures in $FIX9"
+else
+WORLD="$T_DIR/lab9 world"
+sim init --config "$T_DIR/lab.conf" --sync-steps 1000 --drbd-version 9
+expect_rc "init a DRBD 9 world from the lab's drbd.conf" 0
+check "... VERSION=9 in its settings" grep -qx 'VERSION=9' "$WORLD/settings"
+check "... no module loaded yet" test ! -e "$(proc_of deimos)"
+DRBD_SIM_VERSION=8 DRBD_SIM_WORLD=$WORLD DRBD_SIM_NODE=deimos "$BIN/drbdsetup" status >/dev/null 2>"$T_DIR/stderr"
+rc=$?
+err=$(cat "$T_DIR/stderr")
+expect_rc "DRBD_SIM_VERSION=8 against a DRBD 9 world" 20
+expect_text "... says which DRBD the world is" 'simulates DRBD 9'
+
+setup deimos status db --json
+expect_rc "status --json of a resource that is not up: 10" 10
+check "... prints the empty list, as not-listed.status-json.txt" \
+	test "$out" = "$(cat "$FIX9/not-listed.status-json.txt")"
+expect_err "... and says so on stderr" "db: No such resource"
+setup deimos events2 --now db
+expect_rc "events2 --now of a resource that is not up: 0 (missing_ok)" 0
+check "... only 'exists -', as not-listed.events2.txt" \
+	test "$out" = "$(cat "$FIX9/not-listed.events2.txt")"
+check "drbdsetup loaded the module: /proc/drbd has DRBD 9's three lines" \
+	test "$(cat "$(proc_of deimos)")" = "version: 9.2.12 (api:2/proto:118-122)
+GIT-hash: 2da6f528dc4ab3fd25c511f7b03531100e54ab08 reproducible build, 2024-11-18 09:16:58
+Transports (api:21):"
+check "... /sys/module/drbd/version says 9.2.12" \
+	test "$(cat "$WORLD/deimos/root/sys/module/drbd/version")" = 9.2.12
+adm deimos primary db
+expect_rc "primary of a resource that is not up: 10" 10
+expect_err "... drbdsetup names the resource, not a minor" "db: Failure: (158) Unknown resource
+additional info from kernel:
+unknown resource
+Command 'drbdsetup primary db' terminated with exit code 10"
+adm deimos role db
+expect_rc "role of a resource that is not up: 10" 10
+expect_err "... role_cmd()'s message" "db: Unknown resource
+Command 'drbdsetup role db' terminated with exit code 10"
+adm deimos down db
+expect_rc "down of a resource that is not up succeeds" 0
+out=$(DRBD_SIM_WORLD=$WORLD DRBD_SIM_NODE=deimos "$BIN/drbdadm" --version 2>&1)
+expect_text "drbdadm --version: drbd-utils 9.34.0 on a DRBD 9.2.12 kernel" \
+	'DRBD_KERNEL_VERSION=9\.2\.12'
+
+DRBD_SIM_LOG=$T_DIR/sim9.log adm deimos up db
+expect_rc "up db on deimos" 0
+check "... DRBD_SIM_LOG has the run" test "$(cat "$T_DIR/sim9.log")" = "deimos drbdadm up db"
+check "... the tcp transport is loaded now" \
+	test "$(sed -n 3p "$(proc_of deimos)")" = "Transports (api:21): tcp (9.2.12)"
+adm deimos cstate db
+expect_out "... Connecting (DRBD 9's word for 8.4's WFConnection)" Connecting
+adm phobos up db
+expect_rc "up db on phobos" 0
+expect_9 "both up, fresh meta-data" deimos inconsistent-secondary
+check "implicit node ids (crc32c of the addresses): deimos 0" test "$(json_val deimos node-id)" = 0
+check "... phobos 1" test "$(json_val phobos node-id)" = 1
+adm deimos up db
+expect_rc "up again: drbdadm exits 1" 1
+expect_err "... drbdmeta refuses, then new-peer" "Device '0' is configured!
+Command 'drbdmeta 0 v09 /dev/VGroup00/db internal repair-md' terminated with exit code 20
+db: Failure: (162) Invalid configuration request
+additional info from kernel:
+Connection for peer node id 1 already exists
+Command 'drbdsetup new-peer db 1 --_name=phobos --protocol=C --cram-hmac-alg=sha1 --shared-secret=vzha-lab-secret --after-sb-0pri=discard-younger-primary --after-sb-1pri=consensus --after-sb-2pri=disconnect' terminated with exit code 10"
+adm deimos connect db
+expect_rc "connect of a connected resource: 10" 10
+expect_text "... Failure: (125)" '^db: Failure: \(125\) Device has a net-config \(use disconnect first\)$'
+expect_text "... drbdadm names the peer's node id" "^Command 'drbdsetup connect db 1' terminated with exit code 10$"
+
+adm deimos primary db
+expect_rc "primary without UpToDate data anywhere: 17" 17
+expect_err "... (-2)" "db: State change failed: (-2) Need access to UpToDate data
+Command 'drbdsetup primary db' terminated with exit code 17"
+adm deimos primary --force db
+expect_rc "primary --force db on deimos (the initial sync)" 0
+sim open deimos db
+expect_9 "initial full sync" deimos syncsource-primary
+expect_9 "initial full sync" phobos synctarget-secondary
+setup deimos status db --json
+p1=$(json_val deimos percent-resync-done)
+setup deimos status db
+setup deimos events2 --now
+p2=$(json_val deimos percent-resync-done)
+check "reading the state takes no time: the resync stays at $p1%" test "$p1" = "$p2"
+adm deimos status db
+expect_out "drbdadm status while syncing: drbdsetup's text" "db role:Primary
+  disk:UpToDate open:yes
+  phobos role:Secondary
+    replication:SyncSource peer-disk:Inconsistent done:$p1"
+adm phobos dstate db
+expect_out "dstate: local/peer disk" "Inconsistent/UpToDate"
+sim settle
+expect_9 "synced" deimos connected-primary-uptodate
+expect_9 "synced" phobos connected-secondary-uptodate
+adm deimos role db
+expect_out "role: the local role only" Primary
+
+t0=$(date +%s%N)
+adm phobos primary db
+t1=$(date +%s%N)
+expect_rc "primary on phobos while deimos is Primary: 11" 11
+check "... after drbd_set_role()'s one retry, ping-timeout / 10 s later ($(((t1 - t0) / 1000000)) ms)" \
+	test $(((t1 - t0) / 1000000)) -ge 500
+expect_err "... (-1) Multiple primaries" "db: State change failed: (-1) Multiple primaries not allowed by config
+Command 'drbdsetup primary db' terminated with exit code 11"
+sim open phobos db
+expect_rc "opening db on phobos: the auto-promote fails" 1
+expect_text "... Read-only file system" 'Read-only file system'
+check "... the kernel log says why" dmesg_has phobos 'Auto-promote failed: Multiple primaries not allowed by config (-1)'
+adm deimos secondary db
+expect_rc "secondary while held open: 11" 11
+expect_text "... (-12), and DRBD 9 names the opener" '^drbd0 opened by mount \(pid [0-9]+\) at [0-9-]+ [0-9:.]+$'
+expect_text "... after the device's open count" '^/dev/drbd0 open_cnt:1, writable:1; list of openers follows$'
+adm deimos down db
+expect_rc "down while held open: 11" 11
+expect_err "... 'failed to demote', then the openers" "$(printf '%s\n' "db: State change failed: (-12) Device is held open by someone" \
+	"additional info from kernel:" "failed to demote" "/dev/drbd0 open_cnt:1, writable:1; list of openers follows" \
+	"$(sed -n 's/^\(drbd0 opened by .*\)$/\1/p' <<<"$err")" \
+	"Command 'drbdsetup down db' terminated with exit code 11")"
+sim write deimos db 2140
+
+# the seed's test 1 on DRBD 9: the Primary loses power
+sim kill deimos
+expect_9 "the Primary peer lost: Consistent until the lost-peer commit" phobos consistent-secondary
+adm phobos cstate db
+expect_out "... the connection is Connecting again" Connecting
+adm phobos primary db
+expect_rc "primary db on phobos: drbd_set_role() waits for the commit" 0
+check "... which made the data UpToDate again" dmesg_has phobos 'disk( Consistent -> UpToDate )'
+sim open phobos db
+expect_9 "promoted alone" phobos connecting-primary-uptodate
+sim write phobos db 2140
+adm phobos disconnect db
+expect_rc "disconnect db on phobos" 0
+expect_9 "disconnected" phobos standalone-primary-uptodate
+adm phobos disconnect db
+expect_rc "disconnect of a StandAlone connection succeeds on DRBD 9" 0
+adm phobos connect db
+expect_rc "connect db on phobos" 0
+sim boot deimos
+adm deimos up db
+expect_rc "deimos back: up db" 0
+check "... it syncs what it missed from phobos" \
+	dmesg_has deimos 'Began resync as SyncTarget (will sync 2140 KB'
+sim settle
+adm deimos detach db
+expect_rc "detach db on deimos" 0
+expect_9 "detached" deimos diskless-secondary
+adm deimos attach db
+expect_rc "attach db on deimos" 0
+sim close phobos db
+check "the last close keeps an explicit Primary" \
+	test "$(json_val phobos role)" = Primary
+adm phobos secondary db
+sim open deimos db
+check "opening db on deimos (phobos Secondary): auto-promoted" \
+	test "$(json_val deimos role)" = Primary
+sim close deimos db
+check "... and the last close demotes it (auto-demote)" \
+	test "$(json_val deimos role)" = Secondary
+
+# the link is cut while deimos is Primary: phobos holds Consistent data
+# until time passes
+adm deimos primary db
+sim link down
+check "link down: phobos Consistent" test "$(json_val phobos disk-state)" = Consistent
+sim tick
+check "... UpToDate after a tick (the lost-peer commit)" test "$(json_val phobos disk-state)" = UpToDate
+adm phobos primary db
+sim write deimos db 1024
+sim write phobos db 1024
+sim link up
+for n in deimos phobos; do
+	adm "$n" cstate db
+	expect_out "split brain on DRBD 9: $n's connection StandAlone" StandAlone
+done
+check "... the kernel log says why" dmesg_has deimos 'Split-Brain detected but unresolved, dropping connection!'
+adm phobos connect --discard-my-data db
+expect_rc "connect --discard-my-data of a Primary: 10" 10
+expect_text "... ERR_DISCARD_IMPOSSIBLE" '^db: Failure: \(140\) --discard-my-data not allowed when primary\.$'
+adm phobos secondary db
+adm phobos connect db
+expect_rc "connect on phobos, Secondary now" 0
+adm deimos connect db
+check "... consensus: phobos, the younger Primary, is the one to discard" \
+	dmesg_has deimos 'Split-Brain detected, 1 primaries, automatically solved. Sync from this node'
+sim settle
+adm phobos dstate db
+expect_out "... then UpToDate/UpToDate" UpToDate/UpToDate
+for n in deimos phobos; do
+	adm "$n" down db
+	expect_rc "down db on $n" 0
+done
+setup deimos status
+expect_out "status with nothing up" "# No currently configured DRBD found."
+
+# node ids: implicit ones follow drbdadm's hash, explicit ones win
+WORLD="$T_DIR/seed9 world"
+sim init --config "$T_DIR/seed.conf" --drbd-version 9
+adm deimos up db
+check "seed's addresses: deimos gets node id 1" test "$(json_val deimos node-id)" = 1
+sed 's/address 192.168.5.101:7788;/address 192.168.5.101:7788; node-id 7;/; s/address 192.168.5.102:7788;/address 192.168.5.102:7788; node-id 3;/' \
+	"$T_DIR/seed.conf" >"$T_DIR/ids.conf"
+WORLD="$T_DIR/ids9 world"
+sim init --config "$T_DIR/ids.conf" --drbd-version 9
+adm deimos up db
+check "node-id 7 in the config: deimos is 7" test "$(json_val deimos node-id)" = 7
+check "... its peer 3" test "$(json_val deimos peer-node-id)" = 3
+printf 'resource db {\n options { auto-promote no; }\n on a { device /dev/drbd0; disk /dev/x; address 10.0.0.1:7000; meta-disk internal; }\n on b { device /dev/drbd0; disk /dev/x; address 10.0.0.2:7000; meta-disk internal; }\n}\n' >"$T_DIR/noap.conf"
+WORLD="$T_DIR/noap9 world"
+sim init --config "$T_DIR/noap.conf" --drbd-version 9
+adm a up db
+adm a primary --force db
+adm a secondary db
+sim open a db
+expect_rc "auto-promote no: opening a Secondary fails" 1
+expect_text "... Read-only file system" 'Read-only file system.*auto-promote no'
+fi

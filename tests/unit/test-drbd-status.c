@@ -1512,6 +1512,113 @@ static void test_events2_invalid(void **state)
 			 -EINVAL);
 }
 
+/*
+ * The device's minor, which the agent needs to name what holds a device
+ * it cannot demote: /proc/drbd's line on 8.4, volume 0's "minor" on 9
+ * (device_status_json(), print_device_changes()); -1 when the device is
+ * not there or the field is missing.
+ */
+static void test_minor(void **state)
+{
+	_cleanup_free_ char *two_json =
+		fixture9("two-resources", "status-json");
+	_cleanup_free_ char *two_ev = fixture9("two-resources", "events2");
+	_cleanup_free_ char *none_json = fixture9("not-listed", "status-json");
+	_cleanup_free_ char *proc =
+		fixture(D84 "synthetic-minors-1-2-10.proc-drbd.txt");
+	static const unsigned minors84[] = {1, 10}, absent84[] = {2, 3};
+	static const char *const bad_json[] = {
+		"[" RES("db", "Primary", "",
+			"{\"volume\": 0, \"minor\": 1048576, "
+			"\"disk-state\": \"UpToDate\"}",
+			CONN("phobos", "Connected", "Secondary", PD_OK)) "]",
+		"[" RES("db", "Primary", "",
+			"{\"volume\": 0, \"minor\": -1, "
+			"\"disk-state\": \"UpToDate\"}",
+			CONN("phobos", "Connected", "Secondary", PD_OK)) "]",
+		"[" RES("db", "Primary", "",
+			"{\"volume\": 0, \"minor\": 1, \"minor\": 1, "
+			"\"disk-state\": \"UpToDate\"}",
+			CONN("phobos", "Connected", "Secondary", PD_OK)) "]",
+	};
+	struct drbd_status s;
+
+	for (size_t i = 0; i < ELEMENTSOF(states9); i++) {
+		_cleanup_free_ char *json =
+			fixture9(states9[i].state, "status-json");
+		_cleanup_free_ char *ev = fixture9(states9[i].state, "events2");
+
+		assert_int_equal(json_ok(json, "db").minor, 0);
+		assert_int_equal(ev_ok(ev, "db").minor, 0);
+	}
+	assert_int_equal(json_ok(two_json, "apps").minor, 1);
+	assert_int_equal(ev_ok(two_ev, "apps").minor, 1);
+	assert_int_equal(json_ok(two_json, "db").minor, 0);
+	assert_int_equal(ev_ok(two_ev, "db").minor, 0);
+	assert_int_equal(json_ok(none_json, "db").minor, -1);
+	assert_int_equal(ev_ok(EV_END, "db").minor, -1);
+
+	/* volume 0's, wherever the volumes come */
+	assert_int_equal(json_ok("[" RES("db", "Primary", "",
+					 "{\"volume\": 1, \"minor\": 7, "
+					 "\"disk-state\": \"UpToDate\"}, "
+					 "{\"volume\": 0, \"minor\": 1048575, "
+					 "\"disk-state\": \"UpToDate\"}",
+					 CONN("phobos", "Connected",
+					      "Secondary", PD_OK)) "]",
+				 "db")
+				 .minor,
+			 1048575);
+	assert_int_equal(ev_ok(EV_RES EV_CONN
+			       "exists device name:db volume:1 minor:8 "
+			       "disk:UpToDate\n"
+			       "exists device name:db volume:0 minor:12 "
+			       "disk:UpToDate\n" EV_PD EV_END,
+			       "db")
+				 .minor,
+			 12);
+	/* not given: not known, and no reason to fail */
+	assert_int_equal(
+		json_ok("[" RES("db", "Primary", "",
+				"{\"volume\": 0, \"disk-state\": \"UpToDate\"}",
+				CONN("phobos", "Connected", "Secondary",
+				     PD_OK)) "]",
+			"db")
+			.minor,
+		-1);
+	assert_int_equal(ev_ok(EV_RES EV_CONN "exists device name:db volume:0 "
+					      "disk:UpToDate\n" EV_PD EV_END,
+			       "db")
+				 .minor,
+			 -1);
+	/* not a minor */
+	for (size_t i = 0; i < ELEMENTSOF(bad_json); i++) {
+		poison(&s);
+		assert_int_equal(status9_parse_json(bad_json[i], "db", &s),
+				 -EINVAL);
+	}
+	poison(&s);
+	assert_int_equal(
+		status9_parse_events2(EV_RES EV_CONN
+				      "exists device name:db volume:0 "
+				      "minor:x disk:UpToDate\n" EV_PD EV_END,
+				      "db", &s),
+		-EINVAL);
+
+	/* 8.4: the minor asked for, when it is configured (2 is listed
+	 * as "cs:Unconfigured", 3 not at all) */
+	for (size_t i = 0; i < ELEMENTSOF(minors84); i++) {
+		poison(&s);
+		assert_int_equal(status84_parse_proc(proc, minors84[i], &s), 0);
+		assert_int_equal(s.minor, (int)minors84[i]);
+	}
+	for (size_t i = 0; i < ELEMENTSOF(absent84); i++) {
+		poison(&s);
+		assert_int_equal(status84_parse_proc(proc, absent84[i], &s), 0);
+		assert_int_equal(s.minor, -1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1539,6 +1646,7 @@ int main(void)
 		cmocka_unit_test(test_json_others_blind),
 		cmocka_unit_test(test_events2_variants),
 		cmocka_unit_test(test_events2_invalid),
+		cmocka_unit_test(test_minor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
