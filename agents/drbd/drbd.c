@@ -533,13 +533,17 @@ static int status_code(struct drbd *d)
  */
 static int standalone(struct drbd *d, int rc)
 {
-	char why[512];
+	char why[512], text[1024];
 
 	switch (split_brain(d, why, sizeof(why))) {
 	case SPLITBRAIN_UNRESOLVED:
-		ocf_reason_set("split brain on %s (%s): it stays StandAlone until the admin discards the changes of one side; %s",
+		(void)snprintf(text, sizeof(text),
+			       "split brain on %s (%s): it stays StandAlone until the admin discards the changes of one side; %s",
 			       d->res, why, d->state);
-		log_error("%s", ocf_reason());
+		/* a reason recorded before (a Primary without its disk)
+		 * stays the reason; the split brain is logged anyway */
+		ocf_reason_set("%s", text);
+		log_error("%s", text);
 		if (rc == OCF_RUNNING_PROMOTED)
 			return OCF_DEGRADED_PROMOTED;
 		return rc == OCF_SUCCESS ? OCF_DEGRADED : rc;
