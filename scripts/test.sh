@@ -59,7 +59,7 @@ fi
 # with the agent just built. Its kernel is fetched from Debian's archive
 # into /var/cache/vzha/vm, outside the repository.
 echo "== the VM tier: real DRBD 8.4.11 in two QEMU guests"
-for t in tests/vm/drbd-smoke.sh tests/vm/drbd-agent.sh; do
+for t in tests/vm/drbd-smoke.sh tests/vm/drbd-agent.sh tests/vm/drbd-tools.sh; do
 	echo "-- $t"
 	top_builddir=$top/_build bash "$t" >"_build/$(basename "$t" .sh).log" 2>&1 || {
 		cat "_build/$(basename "$t" .sh).log" >&2

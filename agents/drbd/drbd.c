@@ -7,6 +7,8 @@
  * states and is written (one crm_attribute fork) only when it changes.
  * Safety before liveness: never --force, never promote without UpToDate
  * data, never discard data; a split brain is reported, not resolved.
+ * Why a device is StandAlone (split brain or not) is in the kernel log
+ * only; it is read then, and only then (splitbrain.h).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -30,6 +32,7 @@
 #include "ocf.h"
 #include "procfs.h"
 #include "run.h"
+#include "splitbrain.h"
 #include "status.h"
 
 #define RETRY_MS 500            /* between promote attempts */
@@ -441,6 +444,97 @@ static int drbd_init(struct agent_ctx *ctx, struct drbd *d)
 	return OCF_SUCCESS;
 }
 
+/* ------------------------------------------------------------ split brain */
+
+/* <rundir>/drbd/<res>.split-brain: the split brain the kernel logged */
+static int split_mark(const struct drbd *d, char *name, size_t name_size,
+		      char *path, size_t path_size)
+{
+	int n = snprintf(name, name_size, "%s.split-brain", d->res);
+
+	if (n < 0 || (size_t)n >= name_size)
+		return -ENAMETOOLONG;
+	return root_path(d, path, path_size, VZHA_RUNDIR "/drbd", name);
+}
+
+/* The device connected: a split brain is over. One unlink(), ENOENT as
+ * a rule. */
+static void forget_split_brain(const struct drbd *d)
+{
+	char name[256], mark[PATH_MAX];
+
+	if (split_mark(d, name, sizeof(name), mark, sizeof(mark)) == 0)
+		(void)unlink(mark);
+}
+
+/*
+ * Why the StandAlone device is StandAlone: SPLITBRAIN_UNRESOLVED for a
+ * split brain DRBD's after-sb policies did not resolve and the device
+ * has not connected since, SPLITBRAIN_NONE when the kernel log shows
+ * none, SPLITBRAIN_UNKNOWN when it cannot tell; the evidence in why.
+ *
+ * The kernel log is read for this, and only for a StandAlone device, so
+ * the normal case costs nothing. DRBD 8.4 only: DRBD 9 words its log
+ * differently. A split brain found is remembered under the run dir for
+ * when the log has wrapped past it before the admin resolves it; a
+ * connection or a stop forgets it.
+ */
+static enum splitbrain_verdict split_brain(struct drbd *d, char *why,
+					   size_t size)
+{
+	_cleanup_free_ char *remembered = NULL;
+	char kmsg[PATH_MAX], name[256], mark[PATH_MAX], line[320];
+	struct splitbrain_scan scan;
+	int r;
+
+	if (d->version != 8 || d->minor < 0 ||
+	    root_path(d, kmsg, sizeof(kmsg), "/dev/kmsg", NULL) < 0 ||
+	    split_mark(d, name, sizeof(name), mark, sizeof(mark)) < 0) {
+		(void)snprintf(why, size,
+			       "the kernel log of DRBD %d is not read",
+			       d->version);
+		return SPLITBRAIN_UNKNOWN;
+	}
+	splitbrain_init(&scan, (unsigned)d->minor, d->res);
+	r = splitbrain_read(kmsg, &scan);
+	switch (r < 0 ? SPLITBRAIN_UNKNOWN : splitbrain_verdict(&scan)) {
+	case SPLITBRAIN_UNRESOLVED:
+		/* dmesg's time format, to find the line there */
+		(void)snprintf(why, size,
+			       "kernel: [%5llu.%06llu] block drbd%d: Split-Brain detected but unresolved, dropping connection!",
+			       (unsigned long long)(scan.split_usec / 1000000),
+			       (unsigned long long)(scan.split_usec % 1000000),
+			       d->minor);
+		(void)snprintf(line, sizeof(line), "%s\n", why);
+		if (procfs_read(mark, 4096, &remembered) < 0 ||
+		    strcmp(remembered, line) != 0)
+			save_state(d, name, line);
+		return SPLITBRAIN_UNRESOLVED;
+	case SPLITBRAIN_NONE:
+		(void)unlink(mark);
+		(void)snprintf(why, size,
+			       "no split brain in the kernel log since %s",
+			       scan.connected ? "its last connection" : "boot");
+		return SPLITBRAIN_NONE;
+	case SPLITBRAIN_UNKNOWN:
+		break;
+	}
+	if (procfs_read(mark, 4096, &remembered) > 0) {
+		remembered[strcspn(remembered, "\n")] = '\0';
+		(void)snprintf(why, size,
+			       "%s (remembered: the kernel log no longer goes back so far)",
+			       remembered);
+		return SPLITBRAIN_UNRESOLVED;
+	}
+	if (r < 0)
+		(void)snprintf(why, size, "cannot read %.200s: %s", kmsg,
+			       strerror(-r));
+	else
+		(void)snprintf(why, size,
+			       "the kernel log no longer goes back to its last connection");
+	return SPLITBRAIN_UNKNOWN;
+}
+
 /* ------------------------------------------------------------ monitor */
 
 static int status_code(struct drbd *d)
@@ -458,6 +552,41 @@ static int status_code(struct drbd *d)
 		return OCF_RUNNING_PROMOTED;
 	}
 	return OCF_SUCCESS;
+}
+
+/*
+ * A StandAlone device: its score is gone already unless it is Primary
+ * (wanted_score); the rest is what to tell. A split brain makes the
+ * monitor "degraded" (190, or 191 for the Primary), which Pacemaker
+ * takes for running, as it is, and shows with the exit reason: nothing
+ * the cluster could do would resolve it.
+ */
+static int standalone(struct drbd *d, int rc)
+{
+	char why[512], text[1024];
+
+	switch (split_brain(d, why, sizeof(why))) {
+	case SPLITBRAIN_UNRESOLVED:
+		(void)snprintf(text, sizeof(text),
+			       "split brain on %s (%s): it stays StandAlone until the admin discards the changes of one side; %s",
+			       d->res, why, d->state);
+		/* a reason recorded before (a Primary without its disk)
+		 * stays the reason; the split brain is logged anyway */
+		ocf_reason_set("%s", text);
+		log_error("%s", text);
+		if (rc == OCF_RUNNING_PROMOTED)
+			return OCF_DEGRADED_PROMOTED;
+		return rc == OCF_SUCCESS ? OCF_DEGRADED : rc;
+	case SPLITBRAIN_NONE:
+		log_warning("%s is StandAlone (disconnected by hand, or a connection DRBD refused: %s): drbdadm connect %s reconnects it; %s",
+			    d->res, why, d->res, d->state);
+		break;
+	case SPLITBRAIN_UNKNOWN:
+		log_warning("%s is StandAlone (split brain, or disconnected by hand: %s): resolve it as the admin guide says; %s",
+			    d->res, why, d->state);
+		break;
+	}
+	return rc;
 }
 
 static int drbd_monitor(struct agent_ctx *ctx)
@@ -480,10 +609,11 @@ static int drbd_monitor(struct agent_ctx *ctx)
 	if (rc)
 		return rc;
 	update_score(&d, wanted_score(&d.st));
-	if (d.st.conn == CONN_STANDALONE && d.st.configured)
-		log_warning("%s is StandAlone (split brain, or disconnected by hand): resolve it as the admin guide says; %s",
-			    d.res, d.state);
 	rc = status_code(&d);
+	if (d.st.configured && drbd_conn_is_connected(d.st.conn))
+		forget_split_brain(&d);
+	if (d.st.configured && d.st.conn == CONN_STANDALONE)
+		rc = standalone(&d, rc);
 	if (rc == OCF_NOT_RUNNING && !ctx->probe)
 		ocf_reason_set("%s", d.state);
 	log_debug("%s", d.state);
@@ -591,6 +721,7 @@ static int drbd_stop(struct agent_ctx *ctx)
 					d.res, d.state);
 		log_notice("stopped %s", d.res);
 	}
+	forget_split_brain(&d);
 	update_score(&d, SCORE_NONE);
 	return OCF_SUCCESS;
 }
@@ -641,6 +772,13 @@ static int drbd_promote(struct agent_ctx *ctx)
 			break;
 		}
 		tried = true;
+		if (d.st.conn == CONN_STANDALONE &&
+		    split_brain(&d, desc, sizeof(desc)) ==
+			    SPLITBRAIN_UNRESOLVED)
+			/* which side's writes to keep is the admin's call */
+			return ocf_fail(OCF_ERR_GENERIC, 0,
+					"refusing to promote %s: split brain (%s); %s",
+					d.res, desc, d.state);
 		/*
 		 * DRBD 9 holds a survivor's data Consistent after it lost its
 		 * Primary peer, until its lost-peer commit says none is left

@@ -6,10 +6,13 @@
 # promotes after the first sync, refuses to demote a mounted device and
 # names the mount, switches over with the data intact, survives the
 # Primary's power cut by promoting the survivor, and lets the old Primary
-# come back and resync; promotion scores are checked in each state through
-# a crm_attribute stand-in (no cluster runs in the guests).
+# come back and resync; then a real split brain (the link cut, both
+# Primary, both write, the link back: after-sb-2pri disconnect), which
+# the agent reports from the kernel log, and the admin's recovery from
+# docs/drbd.md. Promotion scores are checked in each state through a
+# crm_attribute stand-in (no cluster runs in the guests).
 #
-# Root only; skips when QEMU or the kernel cache is not available. ~3 min
+# Root only; skips when QEMU or the kernel cache is not available. ~5-6 min
 # under TCG. Guests and run state are removed at exit, also on failure.
 # shellcheck disable=SC2016 # the guests' scripts are in single quotes
 set -u
@@ -22,6 +25,9 @@ if [ ! -x "$DRBD_AGENT" ]; then
 	exit 0
 fi
 . "$VM_DIR/tap.sh" || exit 1
+# where the agent keeps its state (configure --with-rundir)
+RUNDIR=$(sed -n 's/^#define VZHA_RUNDIR "\(.*\)"$/\1/p' "$top_builddir/config.h" 2>/dev/null)
+RUNDIR=${RUNDIR:-/run/vzha}
 
 
 A="OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=p_drbd_db HA_SBIN_DIR=/vm/shared/sbin OCF_RESKEY_drbd_resource=db"
@@ -150,6 +156,83 @@ expect "failback: deimos promotes" 0
 on deimos 'mount /dev/drbd0 /mnt && cat /mnt/new; umount /mnt'
 if [ "$out" = after-failover ]; then ok "deimos has what phobos wrote while it was away"; else not_ok "deimos reads: $out"; fi
 step "failback"
+
+# --- split brain. No fencing here: the link goes, phobos loses its peer
+# and is promoted (score 1000) while deimos stays Primary; both write;
+# the link comes back and DRBD meets two Primaries with diverged data.
+# tests/vm/drbd.conf has the seed's after-sb-2pri disconnect: it refuses.
+capture vm_qmp deimos set_link '{"name":"priv","up":false}' &&
+	ok "the private link is cut (QMP set_link down on deimos)" ||
+	{ not_ok "cut the link"; diag "$out"; }
+waitfor "phobos loses its peer" phobos 60 '^ 0: cs:WFConnection ro:Secondary' 1
+agent phobos monitor OCF_RESKEY_CRM_meta_interval=20000
+score_is phobos 1000 "phobos: UpToDate, peer unknown"
+agent phobos promote
+expect "without fencing phobos is promoted too" 0
+t "deimos writes to db" deimos 'mount /dev/drbd0 /mnt && echo deimos >/mnt/side && umount /mnt'
+t "phobos writes to db too" phobos 'mount /dev/drbd0 /mnt && echo phobos >/mnt/side && head -c 1048576 /dev/urandom >/mnt/more && umount /mnt'
+capture vm_qmp deimos set_link '{"name":"priv","up":true}' &&
+	ok "the link is back" || { not_ok "link up"; diag "$out"; }
+waitfor "DRBD refuses the connection: deimos StandAlone" deimos 90 '^ 0: cs:StandAlone ro:Primary/Unknown' 1
+waitfor "and phobos" phobos 60 '^ 0: cs:StandAlone ro:Primary/Unknown' 1
+for n in deimos phobos; do
+	t "$n's kernel says why" $n "dmesg | grep 'block drbd0: Split-Brain detected but unresolved, dropping connection!'"
+	diag "$out"
+done
+agent deimos monitor OCF_RESKEY_CRM_meta_interval=10000
+expect "deimos: Primary in a split brain: promoted, degraded" 191
+reason_has "the exit reason says split brain, quoting the kernel" \
+	"split brain on db (kernel: \[ *[0-9.]*\] block drbd0: Split-Brain detected but unresolved, dropping connection!)"
+score_is deimos 10000 "deimos keeps its score: it runs the service"
+agent phobos monitor OCF_RESKEY_CRM_meta_interval=10000
+expect "phobos: the same" 191
+agent phobos demote
+expect "phobos demotes (as Pacemaker would, one Primary too many)" 0
+agent phobos monitor OCF_RESKEY_CRM_meta_interval=20000
+expect "phobos: Secondary in a split brain: degraded" 190
+reason_has "saying split brain" "split brain on db (kernel:"
+if printf '%s\n' "$out" | grep -q "ERROR: split brain on db"; then ok "and logging it as an error"; else not_ok "logged as an error"; diag "$out"; fi
+score_is phobos none "phobos: no promotion score"
+agent phobos promote
+expect "promote of the split brain's Secondary is refused" 1
+reason_has "naming the split brain" "refusing to promote db: split brain"
+step "split brain"
+
+# --- the admin's recovery (docs/drbd.md): phobos's changes are discarded
+t "phobos: secondary, connect --discard-my-data" phobos \
+	'drbdadm secondary db && drbdadm connect --discard-my-data db'
+t "deimos: connect" deimos 'drbdadm connect db'
+waitfor "phobos resyncs from deimos" phobos 120 'cs:Connected ro:Secondary/Primary ds:UpToDate/UpToDate' 1 ||
+	bail "no recovery"
+# Either of two words: phobos, Secondary now, became Primary after
+# deimos did, so once it is demoted the seed's after-sb-1pri consensus
+# (discard-younger-primary agrees to discard the Secondary) may settle it
+# before --discard-my-data is looked at ("1 primaries, automatically
+# solved"); else the flag does ("manually solved"). Phobos loses either way.
+t "deimos's kernel: solved, deimos is the sync source" deimos \
+	"dmesg | grep -E 'block drbd0: Split-Brain detected, (manually solved|1 primaries, automatically solved)\. Sync from this node'"
+diag "$out"
+agent phobos monitor OCF_RESKEY_CRM_meta_interval=20000
+expect "phobos: monitor back to normal" 0
+score_is phobos 10000 "phobos: the score is back"
+agent deimos monitor OCF_RESKEY_CRM_meta_interval=10000
+expect "deimos: promoted, no longer degraded" 8
+for n in deimos phobos; do
+	t "$n: the agent forgot the split brain" $n "! test -e $RUNDIR/drbd/db.split-brain"
+done
+agent deimos demote
+expect "deimos demotes" 0
+agent phobos promote
+expect "phobos promotes" 0
+on phobos 'mount /dev/drbd0 /mnt && cat /mnt/side && ls /mnt; umount /mnt'
+if printf '%s\n' "$out" | head -n 1 | grep -qx deimos && ! printf '%s\n' "$out" | grep -qx more; then
+	ok "phobos has deimos's data; its own writes are gone"
+else
+	not_ok "phobos after the recovery: $out"
+fi
+agent phobos demote
+expect "phobos demotes" 0
+step "recovery"
 
 agent deimos demote
 for n in deimos phobos; do

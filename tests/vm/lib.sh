@@ -35,6 +35,8 @@
 #   vm_wait NAME SEC ERE [N]  true once N (1) lines of NAME's /proc/drbd
 #                        match ERE (grep -E), e.g. vm_wait phobos 60 'cs:Connected' 2
 #   vm_down              stop both guests, remove the run state (not the cache)
+#   vm_lock              wait until no other run on this host uses the guests
+#                        (tap.sh and vm_up take it; see below)
 #
 # Files in and out: the guests see the host's whole / read-only at the same
 # paths (except /run, /tmp, /var/tmp, /var/log, /var/lib/drbd, which are
@@ -68,11 +70,22 @@
 # or `drbdadm up db`. Timing under TCG (no KVM here): every exec in a guest
 # costs 0.1-0.3 s, a vm_run round trip ~0.5-1 s, a boot 15-25 s.
 #
+# One run at a time: the run directory, the guests' names and their UDP
+# ports are fixed, so a second run (another worktree, another CI job)
+# would take the first one's guests down with its vm_up. vm_lock makes it
+# wait instead: a flock on $VZHA_VM_CACHE/run.lock (fd 19), held by the
+# calling shell and its subshells until it exits. Take it in the test's
+# own shell, not in a subshell (capture runs its command in one, whose
+# lock would go with it). QEMU does not inherit it: guests left behind
+# by a run that was killed do not block the next, whose vm_up removes
+# them. boot.sh, run.sh and down.sh, for use by hand, do not take it.
+#
 # Environment: VZHA_VM_CACHE (default /var/cache/vzha/vm, outside the
 # repository), VZHA_VM_KPKG (pin the kernel package, e.g.
 # linux-image-6.1.0-56-amd64), VZHA_VM_ACCEL (tcg; kvm where KVM works),
 # VZHA_VM_MEM_MB (512), VZHA_VM_DISK_MB (96), VZHA_VM_LV_MB (32, each of db
-# and apps), VZHA_VM_PORT_BASE (47810), VZHA_VM_TIMEOUT (vm_run, 300 s).
+# and apps), VZHA_VM_PORT_BASE (47810), VZHA_VM_TIMEOUT (vm_run, 300 s),
+# VZHA_VM_LOCK_WAIT (vm_lock, 1800 s).
 
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VM_CACHE=${VZHA_VM_CACHE:-/var/cache/vzha/vm}
@@ -92,6 +105,31 @@ VM_TIMEOUT=${VZHA_VM_TIMEOUT:-300}
 VM_NAMES=(deimos phobos)
 
 vm_log() { echo "vm: $*" >&2; }
+
+# vm_lock: see "One run at a time" above. Returns non-zero when another
+# run still holds the lock after VZHA_VM_LOCK_WAIT seconds. The fd is a
+# fixed number so that vm_boot can close it for QEMU with a plain
+# redirection; VM_LOCKED says this shell (or the one it was forked
+# from) holds it: opening the file again there would wait for itself.
+VM_LOCKED=
+vm_lock() {
+	local wait=${VZHA_VM_LOCK_WAIT:-1800} holder
+	[ -n "$VM_LOCKED" ] && return 0
+	mkdir -p "$VM_CACHE" || return 1
+	exec 19>>"$VM_CACHE/run.lock" || return 1
+	if ! flock -n 19; then
+		holder=$(cat "$VM_CACHE/run.lock.owner" 2>/dev/null)
+		vm_log "the guests are in use (${holder:-by another run}); waiting up to $wait s"
+		if ! flock -w "$wait" 19; then
+			vm_log "still in use after $wait s; giving up"
+			exec 19>&-
+			return 1
+		fi
+	fi
+	VM_LOCKED=$$
+	echo "pid $$ since $(date -u +%FT%TZ): ${0##*/} of $VM_DIR" \
+		>"$VM_CACHE/run.lock.owner"
+}
 
 vm_index() {
 	case $1 in
@@ -162,7 +200,7 @@ vm_boot() {
 		-netdev "socket,id=priv,udp=127.0.0.1:$((VM_PORT_BASE + peer)),localaddr=127.0.0.1:$((VM_PORT_BASE + idx))" \
 		-device "virtio-net-pci,netdev=priv,mac=52:54:00:99:00:0$idx" \
 		-chardev "pipe,id=qmp,path=$D/qmp" -mon chardev=qmp,mode=control \
-		-pidfile "$D/qemu.pid" -daemonize ||
+		-pidfile "$D/qemu.pid" -daemonize 19>&- ||
 		{ vm_log "$name: qemu failed to start"; return 1; }
 	# QMP greets on the pipe; negotiate once for the life of this QEMU.
 	vm_qmp "$name" qmp_capabilities >/dev/null ||
@@ -291,6 +329,7 @@ vm_stage() {
 # vm_up: the two-node DRBD pair, fresh: both guests on new disks, meta-data
 # created and resources db and apps up on both, connected, nobody primary.
 vm_up() {
+	vm_lock || return 1
 	vm_prepare || return 1
 	vm_down
 	local p

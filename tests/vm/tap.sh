@@ -86,6 +86,8 @@ cleanup() {
 }
 
 [ "$(id -u)" = 0 ] || skip_all "needs root (QEMU exports / over 9p, apt-get)"
+# before anything touches the run state; held until this test exits
+vm_lock || { echo "Bail out! the guests stay busy with another run (lock $VM_CACHE/run.lock)"; exit 1; }
 plog=$(mktemp)
 if ! vm_prepare >"$plog" 2>&1; then
 	reason=$(tail -n 1 "$plog")
