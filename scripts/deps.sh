@@ -9,7 +9,8 @@ BUILD=(
 	libcmocka-dev libxml2-utils
 )
 TEST=(
-	pacemaker pacemaker-cli-utils crmsh pcs resource-agents
+	pacemaker pacemaker-cli-utils crmsh pcs resource-agents fence-agents
+	python3 iproute2
 	util-linux mount e2fsprogs xfsprogs kmod bindfs fuse3
 	strace valgrind hyperfine time procps
 	lxc busybox-static uidmap
