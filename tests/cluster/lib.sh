@@ -35,10 +35,19 @@ agents_dir() {
 # $OCF_AGENTS is agents_dir's copy (a bind mount nobody else sees, gone
 # with the namespace). Root only. crmsh and pcs read meta-data through
 # crm_resource, which then finds the built agents as ocf:vzha:*.
+# A new namespace starts with a copy of every mount of the host, other
+# tests' loop and FUSE mounts among them: a copy keeps their device
+# open, and ocf:vzha:vzfs, stopping, rightly kills whatever holds one.
+# So the namespace drops those copies first (its umounts are its own).
 with_agents() {
 	agents_dir || return 1
-	unshare -m --propagation private sh -c \
-		'mount --bind "$0" "$1" && shift && exec "$@"' \
+	unshare -m --propagation private bash -c '
+		findmnt -rn -o TARGET,SOURCE,FSTYPE | while read -r t s f; do
+			case $s:$f in /dev/loop*:* | *:fuse*) printf "%b\n" "$t" ;; esac
+		done | sort -r | while IFS= read -r t; do
+			umount -l "$t" 2>/dev/null
+		done
+		mount --bind "$0" "$1" && shift && exec "$@"' \
 		"$T_DIR/resource.d" "$OCF_AGENTS" "$@"
 }
 
@@ -54,10 +63,17 @@ cib_new() {
 # crm_load CIB CRMFILE: crm configure load update, into CIB, with the
 # built agents visible, so crmsh checks parameters and timeouts against
 # their meta-data; sets $rc and $out (both streams, colours removed).
+# Killed by a signal (a vzfs stop of another test that found this
+# namespace in the instant before it dropped its copies), it runs again.
 crm_load() {
-	out=$(CIB_file=$1 HOME=$T_DIR with_agents \
-		crm -D plain configure load update "$2" 2>&1)
-	rc=$?
+	local try
+	for try in 1 2; do
+		out=$(CIB_file=$1 HOME=$T_DIR with_agents \
+			crm -D plain configure load update "$2" 2>&1)
+		rc=$?
+		[ "$rc" -lt 128 ] && break
+		diag "crm configure load update $2: killed by signal $((rc - 128))"
+	done
 	out=$(printf '%s\n' "$out" | sed 's/\x1b\[[0-9;]*m//g')
 }
 
