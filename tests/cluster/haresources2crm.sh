@@ -392,31 +392,17 @@ fi
 # crmsh checks each primitive against its agent's meta-data, which it
 # asks `crm_resource --show-metadata` for (by name, through PATH), which
 # runs the agent from Pacemaker's compiled-in $OCF_ROOT/resource.d. The
-# agents as built here are shown to crmsh by a stand-in crm_resource
-# first in PATH: it answers --show-metadata ocf:vzha:NAME by running
-# $top_builddir/NAME meta-data, as crm_resource would run the installed
-# agent, and hands everything else to the real one. Nothing is installed.
-# (Not the bind mount of notes/crm-simulate.md: a private mount
-# namespace keeps a copy of every mount that exists when it is made, on
-# a host whose / is not shared, so while crm ran it held the loop mounts
-# of the tests running beside it, and their vzfs stop rightly sent it
-# SIGTERM as a holder of their filesystem: crm exited 143.)
+# agents as built here are shown to crmsh by tests/cluster/bin's stand-in
+# crm_resource, first in PATH (see there); nothing is installed.
 CRM_OPTS=()
 CHECKED=yes
 for a in drbd vzfs openvz; do
 	[ -x "$top_builddir/$a" ] || CHECKED=
 done
 if [ -n "$CHECKED" ]; then
-	mkdir "$T_DIR/bin"
-	cat >"$T_DIR/bin/crm_resource" <<EOF
-#!/bin/sh
-# test stand-in: crm_resource with this build's agents as ocf:vzha:*
-case "\$1 \$2" in
-"--show-metadata ocf:vzha:"*) exec '$top_builddir/'"\${2#ocf:vzha:}" meta-data ;;
-esac
-exec '$(command -v crm_resource)' "\$@"
-EOF
-	chmod 755 "$T_DIR/bin/crm_resource"
+	export VZHA_AGENTS_DIR=$top_builddir
+	VZHA_REAL_CRM_RESOURCE=$(command -v crm_resource)
+	export VZHA_REAL_CRM_RESOURCE
 else
 	# crmsh then checks the resource-agents primitives only
 	CRM_OPTS=(-o core.ignore_missing_metadata=yes)
@@ -441,7 +427,7 @@ new_cib() {
 # crm_load CIB FILE: crm configure load update, setting $rc and $out.
 # HOME: crmsh keeps a cache and a history under it, here the test's.
 crm_load() {
-	out=$(CIB_file=$1 PATH=$T_DIR/bin:$PATH HOME=$T_DIR crm -D plain "${CRM_OPTS[@]}" \
+	out=$(CIB_file=$1 PATH=$top_srcdir/tests/cluster/bin:$PATH HOME=$T_DIR crm -D plain "${CRM_OPTS[@]}" \
 		configure load update "$2" 2>&1)
 	rc=$?
 }
