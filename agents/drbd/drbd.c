@@ -780,15 +780,19 @@ static int drbd_promote(struct agent_ctx *ctx)
 					"refusing to promote %s: split brain (%s); %s",
 					d.res, desc, d.state);
 		/*
-		 * DRBD 9 holds a survivor's data Consistent after it lost its
-		 * Primary peer, until its lost-peer commit says none is left
-		 * behind (with fencing: until the peer is fenced). The
-		 * kernel's primary waits for the one and fences for the
-		 * other, and without either refuses: (-2), exit code 17.
+		 * Consistent data with no peer to vouch for it is DRBD's to
+		 * judge. DRBD 9 holds a survivor's data Consistent after it
+		 * lost its Primary peer, until its lost-peer commit says none
+		 * is left behind (with fencing: until the peer is fenced).
+		 * DRBD 8.4 with "fencing resource-only" attaches a disk as
+		 * Consistent until it meets its peer, and its primary then
+		 * runs the fence-peer handler (crm-fence-peer) first. Without
+		 * either, the kernel refuses: (-2), exit code 17.
 		 */
 		if (d.st.role != ROLE_PRIMARY && d.st.disk != DISK_UPTODATE &&
 		    !(d.st.disk == DISK_CONSISTENT &&
-		      (d.st.peer_disk == DISK_UPTODATE || d.version == 9)))
+		      (d.st.peer_disk == DISK_UPTODATE ||
+		       d.st.peer_disk == DISK_UNKNOWN || d.version == 9)))
 			/* never --force: that could discard the good copy */
 			return ocf_fail(OCF_ERR_GENERIC, 0,
 					"refusing to promote %s: its data is %s and no peer confirms it UpToDate (%s)",
