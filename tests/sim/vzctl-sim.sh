@@ -174,7 +174,7 @@ EOF
 # lines without '=' skipped; a value starting with '"' ends at the last '"'.
 # Sets REPLY; returns 1 when FILE has no such line (or cannot be read).
 conf_get() {
-	local file=$1 name=$2 line key val found=1
+	local file=$1 name=$2 line= key val found=1
 	REPLY=
 	[ -r "$file" ] || return 1
 	while IFS= read -r line || [ -n "$line" ]; do
