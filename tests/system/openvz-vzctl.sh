@@ -219,6 +219,23 @@ expect_rc "start waits for inner_check and passes" 0
 ct stop ctid=101
 expect_rc "stop" 0
 
+# what a stop runs: the state, a graceful stop that works, the state once
+# more, and no further query once that one said the CT is gone
+mkdir -p "$T_DIR/bin"
+calls=$T_DIR/vzctl.calls
+printf '#!/bin/sh\necho "$*" >>%s\nexec %s "$@"\n' "'$calls'" "'$SIM'" \
+	>"$T_DIR/bin/vzctl-logged"
+chmod 755 "$T_DIR/bin/vzctl-logged"
+ct start ctid=101
+expect_rc "start" 0
+: >"$calls"
+ovz stop vzctl="$T_DIR/bin/vzctl-logged" vzconfdir="$SIMROOT" \
+	VZCTL_SIM_ROOT="$SIMROOT" ctid=101
+expect_rc "stop through a vzctl that logs its calls" 0
+check "it ran vzctl status, stop, status: $(paste -sd, "$calls")" \
+	test "$(paste -sd, "$calls")" = "status 101,stop 101,status 101"
+check "the CT is down and unmounted, nothing left" nothing_of 101
+
 # ---------------------------------------------------------------- faults
 
 # killed from outside: init dies with SIGKILL. On OpenVZ the kernel then
