@@ -11,10 +11,11 @@
  *
  * and execs the script, with the same arguments, for everything else.
  * Why: the agents run "vzctl status" at every monitor (ManageVE twice),
- * and the real vzctl, a C program, answers it in well under a
- * millisecond, while bash takes about 5 ms to start and parse the script
- * before it does anything. Against the bare script, benchmarks of the
- * agents measured the simulator more than the agents.
+ * and the real vzctl, a C program, answers it for little more than the
+ * cost of its exec (about 1 ms here), while bash takes about 5 ms to
+ * start and parse the script before it does anything. Against the bare
+ * script, benchmarks of the agents measured the simulator more than the
+ * agents.
  *
  * The answer must be the script's, byte for byte and exit code for exit
  * code. This reads the state the script reads (vz.conf and

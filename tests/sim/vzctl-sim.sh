@@ -7,12 +7,13 @@
 # vzctl-sim.c): that small C program answers "status CTID" itself, from
 # the same state this script keeps and exactly as this script's
 # act_status does, and execs this script for everything else. The real
-# vzctl is a C program whose status costs well under a millisecond; this
-# script costs about 5 ms before it does anything (bash starting and
-# parsing 1100 lines), which made benchmarks of the agents against the
-# simulator measure the simulator. tests/sim/test-vzctl-sim.sh compares
-# the two status implementations in every state. Run alone, this script
-# is the whole simulator, status included.
+# vzctl is a C program whose status costs little more than its exec
+# (about 1 ms here); this script costs about 5 ms before it does
+# anything (bash starting and parsing nearly 1200 lines), which made
+# benchmarks of the agents against the simulator measure the simulator.
+# tests/sim/test-vzctl-sim.sh compares the two status implementations
+# in every state. Run alone, this script is the whole simulator, status
+# included.
 #
 # This is not vzctl and it involves no OpenVZ kernel. It imitates the
 # documented behaviour of vzctl (man vzctl(8), ctid.conf(5), vz.conf(5) of
