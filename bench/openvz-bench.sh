@@ -4,8 +4,8 @@
 # time, processes executed and forked (all of them, and those of the agent
 # itself as opposed to those inside the container tool it runs).
 #   vzctl part: openvz (backend=vzctl) and ocf:heartbeat:ManageVE, both
-#     driving the vzctl simulator tests/sim/vzctl-sim in a world of its own;
-#     the simulator's own "status" timed alone.
+#     driving the vzctl simulator tests/sim/vzctl-sim (its C front-end)
+#     in a world of its own; its "status" timed alone, and the bash one's.
 #   lxc part: openvz (backend=lxc), ocf:heartbeat:lxc (when installed) and
 #     a bare lxc-info, on a busybox LXC container.
 # Prints Markdown on stdout, progress on stderr.
@@ -19,7 +19,9 @@
 #
 # Environment: MANAGEVE (default $OCF_ROOT/resource.d/heartbeat/ManageVE),
 # LXC_AGENT (default $OCF_ROOT/resource.d/heartbeat/lxc), VZCTL_SIM (default
-# tests/sim/vzctl-sim), HYPERFINE= (time with bash's clock instead).
+# tests/sim/vzctl-sim in the build tree of OPENVZ, else in this tree: make
+# tests/sim/vzctl-sim), VZCTL_SIM_SH (default tests/sim/vzctl-sim.sh),
+# HYPERFINE= (time with bash's clock instead).
 #
 # Run as root. The script re-executes itself in a private mount namespace
 # (unshare -m --propagation private): its mounts (a loop-device ext4 holding
@@ -50,7 +52,8 @@ OPENVZ=$here/../openvz
 PART=all
 MANAGEVE=${MANAGEVE:-$OCF_ROOT/resource.d/heartbeat/ManageVE}
 LXC_AGENT=${LXC_AGENT:-$OCF_ROOT/resource.d/heartbeat/lxc}
-SIM=${VZCTL_SIM:-$here/../tests/sim/vzctl-sim}
+SIM=${VZCTL_SIM-}
+SIM_SH=${VZCTL_SIM_SH:-$here/../tests/sim/vzctl-sim.sh}
 CTID=101
 
 usage() {
@@ -92,7 +95,13 @@ fi
 mount --make-rprivate / 2>/dev/null
 
 OPENVZ=$(readlink -f "$OPENVZ")
+# the simulator's C front-end, built beside the openvz under test
+if [ -z "$SIM" ]; then
+	SIM=$here/../tests/sim/vzctl-sim
+	[ -x "${OPENVZ%/*}/tests/sim/vzctl-sim" ] && SIM=${OPENVZ%/*}/tests/sim/vzctl-sim
+fi
 SIM=$(readlink -f "$SIM")
+SIM_SH=$(readlink -f "$SIM_SH")
 [ -x "$OPENVZ" ] || die "no openvz at $OPENVZ (make openvz, or -a PATH)"
 HYPERFINE=${HYPERFINE-$(command -v hyperfine)} # HYPERFINE= forces the loop
 [ -n "$HYPERFINE" ] || note "no hyperfine, timing each run in bash"
@@ -104,7 +113,8 @@ lxc) DO_LXC=1 ;;
 all) DO_VZ=1 DO_LXC=1 ;;
 esac
 if [ "$DO_VZ" = 1 ]; then
-	[ -x "$SIM" ] || die "no vzctl simulator at $SIM"
+	[ -x "$SIM" ] || die "no vzctl simulator at $SIM (make tests/sim/vzctl-sim, or VZCTL_SIM=)"
+	[ -x "$SIM_SH" ] || die "no bash vzctl simulator at $SIM_SH"
 	[ -x /bin/busybox ] || die "the simulator needs /bin/busybox (apt-get install busybox-static)"
 	[ -r "$MANAGEVE" ] || die "no ManageVE at $MANAGEVE (apt-get install resource-agents)"
 	for c in flock setsid chroot realpath; do
@@ -317,7 +327,8 @@ fi
 # A subject is a KIND and an action. Kinds:
 #   ovz     openvz, backend vzctl, on the simulator
 #   mve     the ManageVE copy, on the simulator
-#   sim     vzctl-sim status CTID alone
+#   sim     vzctl-sim status CTID alone (the front-end, in C)
+#   simsh   vzctl-sim.sh status CTID alone (the bash simulator)
 #   bash    /bin/bash -c : (a bash start-up, for scale)
 #   vi1 vi0 openvz, backend vzctl, /proc/vz/veinfo faked listing CTID or not
 #   ovzstub mvestub  openvz and ManageVE on the vzctl stub
@@ -329,7 +340,7 @@ fi
 # owner KIND: the agent that brings the container to a state for KIND
 owner() {
 	case $1 in
-	ovz | sim | bash | vi1 | vi0 | ovzstub | mvestub | stub) echo ovz ;;
+	ovz | sim | simsh | bash | vi1 | vi0 | ovzstub | mvestub | stub) echo ovz ;;
 	ovzlxc | lxcinfo) echo ovzlxc ;;
 	*) echo "$1" ;;
 	esac
@@ -347,7 +358,7 @@ kind_env() {
 	export OCF_RESKEY_CRM_meta_timeout=$timeout \
 		OCF_RESKEY_CRM_meta_interval=$interval OCF_CHECK_LEVEL=0
 	case $1 in
-	ovz | sim | bash | vi1 | vi0 | stub)
+	ovz | sim | simsh | bash | vi1 | vi0 | stub)
 		export OCF_RESKEY_ctid=$CTID OCF_RESKEY_backend=vzctl \
 			OCF_RESKEY_vzctl=$SIM OCF_RESKEY_vzconfdir=$SIMROOT
 		;;
@@ -381,6 +392,7 @@ subject_cmd() {
 	stub) CMD=("$STUB" status "$CTID") ;;
 	hblxc) CMD=("$LXC_AGENT" "$2") ;;
 	sim) CMD=("$SIM" status "$CTID") ;;
+	simsh) CMD=("$SIM_SH" status "$CTID") ;;
 	bash) CMD=(/bin/bash -c :) ;;
 	lxcinfo)
 		CMD=(lxc-info -n "$LXC_NAME" -s -H)
@@ -394,6 +406,7 @@ tool_re() {
 	case $1 in
 	ovzlxc | hblxc | lxcinfo) echo '(^|/)lxc-[a-z]+$' ;;
 	ovzstub | mvestub | stub) printf '%s$\n' "$STUB" | sed 's/[][\.*^+?(){}|]/\\&/g' ;;
+	simsh) printf '%s$\n' "$SIM_SH" | sed 's/[][\.*^+?(){}|]/\\&/g' ;;
 	*) printf '%s$\n' "$SIM" | sed 's/[][\.*^+?(){}|]/\\&/g' ;;
 	esac
 }
@@ -634,6 +647,8 @@ if [ "$DO_VZ" = 1 ]; then
 	done
 	bench sim "status, running" status started 0
 	bench sim "status, stopped" status stopped 0
+	bench simsh "status, running" status started 0
+	bench simsh "status, stopped" status stopped 0
 	bench bash "bash -c :" - any 0
 	if [ -n "$SHIM" ]; then
 		bench vi1 "monitor, running" monitor started 0
@@ -718,12 +733,16 @@ if [ "$DO_VZ" = 1 ]; then
 		echo "| $label | $(ms ovz "$label") | $(ms mve "$label") | $(ratio ovz mve "$label") | $(ownall ovz "$label" 4 2) | $(ownall mve "$label" 4 2) | $(ownall ovz "$label" 3 1) | $(ownall mve "$label" 3 1) | $(field ovz "$label" 5) / $(field mve "$label" 5) |"
 	done
 	echo
-	echo "The simulator alone, and a bash start-up for scale:"
+	echo "The simulator alone (its C front-end, and the bash simulator behind"
+	echo "it), and a bash start-up for scale:"
 	echo
 	echo "| command | ms | execs | forks | programs executed |"
 	echo "|---|---:|---:|---:|---|"
 	for l in "status, running" "status, stopped"; do
 		echo "| vzctl-sim status $CTID (${l#status, }) | $(ms sim "$l") | $(field sim "$l" 1) | $(field sim "$l" 2) | $(progs sim "$l") |"
+	done
+	for l in "status, running" "status, stopped"; do
+		echo "| vzctl-sim.sh status $CTID (${l#status, }) | $(ms simsh "$l") | $(field simsh "$l" 1) | $(field simsh "$l" 2) | $(progs simsh "$l") |"
 	done
 	echo "| /bin/bash -c : | $(ms bash "bash -c :") | $(field bash "bash -c :" 1) | $(field bash "bash -c :" 2) | $(progs bash "bash -c :") |"
 	if [ -n "$SHIM" ]; then

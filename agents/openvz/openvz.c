@@ -833,7 +833,7 @@ static int openvz_stop(struct agent_ctx *ctx)
 	struct stop_plan plan;
 	enum ct_state s;
 	uint64_t t0;
-	bool absent;
+	bool absent, known;
 	int rc;
 
 	/*
@@ -909,7 +909,9 @@ static int openvz_stop(struct agent_ctx *ctx)
 		}
 	}
 	/* 2. fast */
-	if (ct_gone(&ct, &s) == OCF_NOT_RUNNING && s != CT_MOUNTED_DOWN) {
+	rc = ct_gone(&ct, &s);
+	known = rc == OCF_SUCCESS || rc == OCF_NOT_RUNNING;
+	if (rc == OCF_NOT_RUNNING && s != CT_MOUNTED_DOWN) {
 		const char *vz[] = { tool(&ct), "stop", ct.id, "--fast", NULL };
 		const char *lxc[] = { LXC_STOP_PATH, "-P", ctx->p[P_LXCPATH].str,
 				      "-n", ct.id, "-k", NULL };
@@ -918,10 +920,18 @@ static int openvz_stop(struct agent_ctx *ctx)
 			       "fast-stopping");
 		if (rc)
 			return rc;
+		known = false;
 	}
-	/* 3. kill what is left, until it is gone or time is up */
+	/*
+	 * 3. kill what is left, until it is gone or time is up. Where step 2
+	 * got an answer and did nothing, that answer stands: asking again
+	 * at once would only run the tool once more (a failed query is
+	 * asked again, as it always was).
+	 */
 	for (;;) {
-		rc = ct_gone(&ct, &s);
+		if (!known)
+			rc = ct_gone(&ct, &s);
+		known = false;
 		if (rc == OCF_SUCCESS)
 			break;
 		if (rc != OCF_NOT_RUNNING)

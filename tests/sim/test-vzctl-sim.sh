@@ -1,8 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Tests of tests/sim/vzctl-sim, the simulator of OpenVZ's vzctl(8) the
-# agents' tests run against. Prints TAP. Needs root: the private areas live
+# Tests of the simulator of OpenVZ's vzctl(8) the agents' tests run
+# against: tests/sim/vzctl-sim, the C front-end (built by make check) that
+# answers "status" itself and hands everything else to the bash simulator
+# tests/sim/vzctl-sim.sh. Every status checked is also asked of the bash
+# simulator directly, and of the front-end with no script to hand over to:
+# both must print the same line with the same exit code, so that the two
+# status implementations cannot drift apart. Prints TAP. Needs root: the
+# private areas live
 # on a loop-mounted ext4, so that the test can see a running (or mounted)
 # container pin that filesystem as a real one does. Every path has blanks
 # in it. Whatever it creates (containers, processes, mounts, the loop
@@ -16,7 +22,17 @@ set -u
 export LC_ALL=C
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-SIM=${VZCTL_SIM:-$here/vzctl-sim}
+top_builddir=${top_builddir:-$(cd "$here/../.." && pwd)}
+SIM=${VZCTL_SIM:-$top_builddir/tests/sim/vzctl-sim}
+SIM_SH=${VZCTL_SIM_SH:-$here/vzctl-sim.sh}
+FRONT=1
+if [ ! -x "$SIM" ] && [ -z "${VZCTL_SIM-}" ]; then
+	# not built (make tests/sim/vzctl-sim): the script alone, and the
+	# comparisons skipped
+	echo "# no front-end at $SIM: testing $SIM_SH alone" >&2
+	SIM=$SIM_SH
+fi
+[ "$SIM" != "$SIM_SH" ] || FRONT=0
 
 T_NUM=0
 T_FAILED=0
@@ -40,6 +56,11 @@ not_ok() {
 
 diag() {
 	printf '%s\n' "$@" | sed 's/^/# /'
+}
+
+skip() {
+	T_NUM=$((T_NUM + 1))
+	echo "ok $T_NUM # SKIP $*"
 }
 
 check() {
@@ -147,6 +168,41 @@ expect_text() {
 	fi
 }
 
+# same_status [delegated] ARGS...: "vzctl-sim ARGS" (a status) prints on
+# stdout and stderr what "vzctl-sim.sh ARGS" prints, with the same exit
+# code. The front-end runs with VZCTL_SIM_SH naming no script, so that it
+# cannot hand over: the answer is its own C code's. With "delegated" it
+# must hand over instead (it answers only what it is sure of): without a
+# script it then fails, and with one it must agree.
+same_status() {
+	local mode=own c s none=$T_DIR/no-such-script
+	if [ "$1" = delegated ]; then
+		mode=delegated
+		shift
+	fi
+	if [ "$FRONT" = 0 ]; then
+		skip "status $*: no C front-end to compare with the script"
+		return
+	fi
+	s=$(VZCTL_SIM_ROOT=$SIMROOT "$SIM_SH" "$@" 2>&1; echo "rc=$?")
+	c=$(VZCTL_SIM_ROOT=$SIMROOT VZCTL_SIM_SH=$none "$SIM" "$@" 2>&1; echo "rc=$?")
+	if [ "$mode" = delegated ]; then
+		if [ "$c" != "vzctl-sim: cannot run the simulator $none: No such file or directory"$'\n'"rc=3" ]; then
+			not_ok "status $*: the front-end answered itself, it should hand over"
+			diag "front-end: $c" "script: $s"
+			return
+		fi
+		# the same script path: bash names it in its error messages
+		c=$(VZCTL_SIM_ROOT=$SIMROOT VZCTL_SIM_SH=$SIM_SH "$SIM" "$@" 2>&1; echo "rc=$?")
+	fi
+	if [ "$c" = "$s" ]; then
+		ok "... the front-end ($mode) and vzctl-sim.sh agree: ${s//$'\n'/ }"
+	else
+		not_ok "status $*: the front-end ($mode) and vzctl-sim.sh disagree"
+		diag "front-end: $c" "script: $s"
+	fi
+}
+
 expect_status() {
 	vz status "$1"
 	if [ "$rc" = 0 ] && [ "$out" = "CTID $1 $2" ]; then
@@ -155,6 +211,7 @@ expect_status() {
 		not_ok "status $1: expected 'CTID $1 $2', got '$out' (rc $rc)"
 		diag "stderr: $err"
 	fi
+	same_status status "$1"
 }
 
 # the live (non-zombie) process PID exists
@@ -194,6 +251,7 @@ for c in losetup mkfs.ext4 findmnt mount umount flock setsid chroot truncate; do
 done
 [ -x /bin/busybox ] || skip_all "needs /bin/busybox (apt-get install busybox-static)"
 [ -x "$SIM" ] || skip_all "no simulator at $SIM"
+[ -x "$SIM_SH" ] || skip_all "no simulator script at $SIM_SH"
 
 T_DIR=$(mktemp -d /tmp/vzctl-sim-test.XXXXXX)
 trap on_exit EXIT
@@ -236,6 +294,15 @@ out=$(VZCTL_SIM_ROOT="$T_DIR/nowhere" "$SIM" status 101 2>&1)
 rc=$?
 err=
 expect_rc "no vz.conf" 10
+SIMROOT="$T_DIR/nowhere" same_status delegated status 101
+# the front-end hands these to the script: other commands and options, a
+# bad, missing, overlong or zero CT ID, a word after it
+for a in --version --help "--frob status 101" status "status 1x1" \
+	"status 0" "status 0000" "status 2147483648" "status 12345678901" \
+	"status 101 --fast" "--quiet status"; do
+	# shellcheck disable=SC2086 # one word per argument
+	same_status delegated $a
+done
 expect_status 101 "deleted unmounted down"
 vz start 101
 expect_rc "start of a container without a config" 14
@@ -326,6 +393,100 @@ vz destroy 101
 expect_rc "destroy of a running container" 32
 vz set 101 --private "$T_DIR/x" --save
 expect_rc "set --private of a running container" 32
+
+# ---------------------------------------------------------------- status quirks
+
+# The front-end's status against the script's where parsing could go
+# wrong, on CT 107: a hand-written config and pid file naming CT 101's
+# VE_ROOT and VE_PRIVATE, and CT 101's running init. (The simulator has no
+# suspended state: vzctl-sim refuses suspend.)
+C107=$SIMROOT/conf/107.conf
+P107=$SIMROOT/run/107.pid
+read -r init1 start1 <"$SIMROOT/run/101.pid"
+conf107() {
+	printf '%s\n' "$@" >"$C107"
+}
+conf107 "VE_ROOT=\"$VE_ROOT_101\"" "VE_PRIVATE=\"$PRIV_101\""
+printf '%s %s\n' "$init1" "$start1" >"$P107"
+expect_status 107 "exist mounted running"
+same_status status 0107
+same_status --quiet --verbose --skiplock status 107
+
+# the pid file
+pid107() {
+	printf "$@" >"$P107"
+	same_status status 107
+}
+pid107 '%s\n' "$init1"                       # no start time: running
+pid107 '  %s \t %s  \n' "$init1" "$start1"   # blanks: running
+pid107 '%s %s' "$init1" "$start1"             # no newline: down
+pid107 '%s 1%s\n' "$init1" "$start1"          # another start time: down
+pid107 '%s %s x\n' "$init1" "$start1"         # a third word: down
+pid107 '\n%s %s\n' "$init1" "$start1"        # an empty first line: down
+pid107 'x%s %s\n' "$init1" "$start1"          # not a number: down
+pid107 '%s\n' "$$"                            # a live process outside: down
+pid107 '%s\n' 0                               # no such process: down
+pid107 '%s%s %s\n' 0000000000000000000000 "$init1" "$start1" # down
+pid107 ''                                     # empty: down
+rm -f "$P107"
+same_status status 107                         # none: down
+mkdir "$P107"
+same_status delegated status 107               # a directory
+rmdir "$P107"
+printf '%s %s\n' "$init1" "$start1" >"$P107"
+
+# VE_ROOT spelt otherwise: through "..", with blanks and slashes, through
+# a symlink and relative (both left to the script, which runs realpath)
+conf107 "VE_ROOT=\"$DATA//root/./101/../101/\"" "VE_PRIVATE=\"$PRIV_101\""
+expect_status 107 "exist mounted running"
+# ".." after a missing directory: mounted (realpath -m), but not running
+# (the kernel's lookup of VE_ROOT fails)
+conf107 "VE_ROOT=\"$DATA/root/x/../101\"" "VE_PRIVATE=\"$PRIV_101\""
+expect_status 107 "exist mounted down"
+ln -s "$DATA/root" "$T_DIR/root link"
+conf107 "VE_ROOT=\"$T_DIR/root link/101\"" "VE_PRIVATE=\"$PRIV_101\""
+same_status delegated status 107
+conf107 "VE_ROOT=\"$DATA/root/../../root link/101\"" "VE_PRIVATE=\"$PRIV_101\""
+same_status delegated status 107
+conf107 "VE_ROOT=root/101" "VE_PRIVATE=\"$PRIV_101\""
+cd "$DATA" || exit 1
+same_status delegated status 107
+cd "$OLDPWD" || exit 1
+rm "$T_DIR/root link"
+
+# the config's syntax, as vzctl parses it: an empty VE_ROOT in CTID.conf
+# hides vz.conf's; blanks, comments, $VEID and ${VEID}, trailing slashes;
+# a key with a blank is another key; the last quote ends a value; a line
+# with an unmatched quote is skipped; the last line set wins; CRLF; NUL
+# bytes (bash's read drops them); a last line without its newline
+conf107 'VE_ROOT=""' "VE_PRIVATE=\"$PRIV_101\""
+expect_status 107 "exist unmounted down"
+conf107 'VE_ROOT=' "VE_PRIVATE=$PRIV_101"
+same_status status 107
+mkdir -p "$DATA/private areas/107"
+conf107 "  # CT 107" "	VE_ROOT=\"$DATA/root/\$VEID//\"   " \
+	"VE_PRIVATE=\"$DATA/private areas/\${VEID}/\" # the private area"
+expect_status 107 "exist unmounted down"
+conf107 "VE_ROOT =\"$VE_ROOT_101\"" "VE_PRIVATE=\"$PRIV_101\"x\""
+expect_status 107 "deleted unmounted down"
+conf107 "VE_ROOT=\"$VE_ROOT_101\"" "VE_ROOT=\"$T_DIR/elsewhere" \
+	"VE_PRIVATE=nowhere" "VE_PRIVATE=$PRIV_101"
+expect_status 107 "exist mounted running"
+printf 'VE_ROOT="%s"\r\nVE_PRI\0VATE="%s"\r\n' "$VE_ROOT_101" "$PRIV_101" >"$C107"
+same_status status 107
+printf 'VE_ROOT="%s"\nVE_PRIVATE="%s"' "$VE_ROOT_101" "$PRIV_101" >"$C107"
+same_status status 107
+rm "$C107"
+mkdir "$C107"
+same_status delegated status 107               # a directory as the config
+rmdir "$C107" "$DATA/private areas/107"
+rm -f "$P107"
+expect_status 107 "deleted unmounted down"
+
+# a container whose config went away while it runs
+mv "$SIMROOT/conf/101.conf" "$SIMROOT/conf/101.conf.away"
+expect_status 101 "deleted mounted running"
+mv "$SIMROOT/conf/101.conf.away" "$SIMROOT/conf/101.conf"
 
 # ---------------------------------------------------------------- exec
 

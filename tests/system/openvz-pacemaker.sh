@@ -15,7 +15,7 @@
 require_root
 require_cmd losetup mkfs.ext4 findmnt flock
 OPENVZ=${OPENVZ:-$top_builddir/openvz}
-SIM=${VZCTL_SIM:-$top_srcdir/tests/sim/vzctl-sim}
+SIM=${VZCTL_SIM:-$top_builddir/tests/sim/vzctl-sim}
 [ -x "$OPENVZ" ] || skip_all "$OPENVZ is not built (make openvz)"
 [ -x "$VZFS" ] || skip_all "$VZFS is not built (make vzfs)"
 if ! command -v crm_resource >/dev/null 2>&1 ||
@@ -291,7 +291,7 @@ vzctl_part() {
 if [ -x "$SIM" ] && [ -x /bin/busybox ]; then
 	vzctl_part
 else
-	skip_point "vzctl backend: needs $SIM and busybox-static"
+	skip_point "vzctl backend: needs $SIM (make tests/sim/vzctl-sim) and busybox-static"
 fi
 
 # ---------------------------------------------------------------- meta-data

@@ -1,7 +1,9 @@
 #!/bin/bash
 # ocf:vzha:openvz with the vzctl backend, against tests/sim/vzctl-sim (a
 # SIMULATOR of vzctl(8): containers are chrooted busybox processes over a
-# bind mount of VE_PRIVATE on VE_ROOT; no OpenVZ kernel). The seed's
+# bind mount of VE_PRIVATE on VE_ROOT; no OpenVZ kernel; its C front-end,
+# in the build tree, answers status and hands the rest to
+# tests/sim/vzctl-sim.sh). The seed's
 # layout: CT 101's private area on a loop-mounted ext4 managed by
 # ocf:vzha:vzfs at Data/db, CT 102's on a second one at Data/apps; VE_ROOT
 # and the simulator's world (vz.conf, conf/, run/) on the local disk.
@@ -10,9 +12,9 @@ require_root
 require_cmd losetup mkfs.ext4 findmnt mount umount flock setsid chroot
 [ -x /bin/busybox ] || skip_all "needs /bin/busybox (apt-get install busybox-static)"
 OPENVZ=${OPENVZ:-$top_builddir/openvz}
-SIM=${VZCTL_SIM:-$top_srcdir/tests/sim/vzctl-sim}
+SIM=${VZCTL_SIM:-$top_builddir/tests/sim/vzctl-sim}
 [ -x "$OPENVZ" ] || skip_all "$OPENVZ is not built (make openvz)"
-[ -x "$SIM" ] || skip_all "no simulator at $SIM"
+[ -x "$SIM" ] || skip_all "no simulator at $SIM (make tests/sim/vzctl-sim)"
 t_init
 
 SIMROOT=$T_DIR/etc/vz
@@ -216,6 +218,23 @@ ct start ctid=101 inner_check="cat /etc/issue"
 expect_rc "start waits for inner_check and passes" 0
 ct stop ctid=101
 expect_rc "stop" 0
+
+# what a stop runs: the state, a graceful stop that works, the state once
+# more, and no further query once that one said the CT is gone
+mkdir -p "$T_DIR/bin"
+calls=$T_DIR/vzctl.calls
+printf '#!/bin/sh\necho "$*" >>%s\nexec %s "$@"\n' "'$calls'" "'$SIM'" \
+	>"$T_DIR/bin/vzctl-logged"
+chmod 755 "$T_DIR/bin/vzctl-logged"
+ct start ctid=101
+expect_rc "start" 0
+: >"$calls"
+ovz stop vzctl="$T_DIR/bin/vzctl-logged" vzconfdir="$SIMROOT" \
+	VZCTL_SIM_ROOT="$SIMROOT" ctid=101
+expect_rc "stop through a vzctl that logs its calls" 0
+check "it ran vzctl status, stop, status: $(paste -sd, "$calls")" \
+	test "$(paste -sd, "$calls")" = "status 101,stop 101,status 101"
+check "the CT is down and unmounted, nothing left" nothing_of 101
 
 # ---------------------------------------------------------------- faults
 
