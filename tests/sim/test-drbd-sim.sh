@@ -722,6 +722,111 @@ expect_rc "create-md on an attached disk" 20
 expect_err "... drbdmeta refuses" "Device '0' is configured!
 Command 'drbdmeta 0 v08 /dev/VGroup00/db internal create-md' terminated with exit code 20"
 
+# ---------------------------------------------------------------- fencing
+# DRBD 8.4's resource-level fencing (drbd_adm_attach(), drbd_set_role(),
+# conn_try_outdate_peer()): a fence-peer stub whose exit code the test
+# sets, and which records its environment
+cat >"$T_DIR/fence-peer" <<STUB
+#!/bin/sh
+echo "\$DRBD_RESOURCE \$DRBD_PEER \$DRBD_PEER_AF \$DRBD_PEER_ADDRESS" >>"$T_DIR/fence.calls"
+exit \$(cat "$T_DIR/fence.code")
+STUB
+chmod +x "$T_DIR/fence-peer"
+# (drbdadm runs the handler with "sh -c": the blank in $T_DIR is quoted)
+sed -e 's|^  disk { resync-rate 40M; }|  disk { resync-rate 40M; fencing resource-only; }\n  handlers { fence-peer "'"'$T_DIR/fence-peer'"'"; }|' \
+	"$T_DIR/lab.conf" >"$T_DIR/fence.conf"
+fence_calls() {
+	if [ -f "$T_DIR/fence.calls" ]; then wc -l <"$T_DIR/fence.calls"; else echo 0; fi
+}
+WORLD="$T_DIR/fence world"
+sim init --config "$T_DIR/fence.conf"
+adm deimos up db
+adm phobos up db
+adm deimos primary --force db
+sim settle
+adm deimos secondary db
+check "fencing resource-only: the initial sync as without fencing" \
+	grep -q '^ 0: cs:Connected ro:Secondary/Secondary ds:UpToDate/UpToDate' "$(proc_of deimos)"
+check "... no fence-peer while connected" test "$(fence_calls)" = 0
+adm deimos down db
+adm phobos down db
+adm deimos up db
+check "alone after both went down: Consistent/DUnknown, not UpToDate" \
+	grep -q '^ 0: cs:WFConnection ro:Secondary/Unknown ds:Consistent/DUnknown C r-----$' "$(proc_of deimos)"
+echo 1 >"$T_DIR/fence.code"
+adm deimos primary db
+expect_rc "primary, fence-peer exits 1: refused as drbdsetup-84 does" 17
+expect_err "... (-2), after drbd_set_role()'s four tries" "0: State change failed: (-2) Need access to UpToDate data
+Command 'drbdsetup-84 primary 0' terminated with exit code 17"
+check "... the handler ran four times" test "$(fence_calls)" = 4
+check "... with drbdadm's environment (DRBD_RESOURCE, DRBD_PEER, DRBD_PEER_AF, DRBD_PEER_ADDRESS)" \
+	test "$(head -n 1 "$T_DIR/fence.calls")" = "db phobos ipv4 10.99.0.2"
+check "... the kernel logs the helper" dmesg_has deimos 'drbd db: helper command: /sbin/drbdadm fence-peer db exit code 1 (0x100)'
+check "... and calls it broken" dmesg_has deimos 'drbd db: fence-peer helper broken, returned 1'
+check "... still Secondary, Consistent" \
+	grep -q '^ 0: cs:WFConnection ro:Secondary/Unknown ds:Consistent/DUnknown ' "$(proc_of deimos)"
+echo 7 >"$T_DIR/fence.code"
+adm deimos primary db
+expect_rc "primary, fence-peer exits 7 (peer stonithed)" 0
+check "... the handler ran once more" test "$(fence_calls)" = 5
+check "... Primary, UpToDate, the peer's disk Outdated" \
+	grep -q '^ 0: cs:WFConnection ro:Primary/Unknown ds:UpToDate/Outdated ' "$(proc_of deimos)"
+check "... exit code 7 (0x700) in the kernel log" dmesg_has deimos 'helper command: /sbin/drbdadm fence-peer db exit code 7 (0x700)'
+check "... 'peer was stonithed'" dmesg_has deimos 'drbd db: fence-peer helper returned 7 (peer was stonithed)'
+check "... and 7 under resource-only is logged as an error" dmesg_has deimos 'fence-peer() = 7 && fencing != Stonith !!!'
+sim write deimos db 1024
+adm phobos up db
+check "phobos comes back: the handshake makes it SyncTarget" \
+	dmesg_has phobos 'Began resync as SyncTarget'
+sim settle
+check "... then both UpToDate (the Outdated peer disk is gone)" \
+	grep -q '^ 0: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate ' "$(proc_of deimos)"
+# the peer lost while UpToDate: promotion needs the peer known Outdated
+# (SS_PRIMARY_NOP)
+adm deimos secondary db
+sim kill deimos
+check "phobos loses its peer: UpToDate/DUnknown" \
+	grep -q '^ 0: cs:WFConnection ro:Secondary/Unknown ds:UpToDate/DUnknown ' "$(proc_of phobos)"
+echo 6 >"$T_DIR/fence.code"
+adm phobos primary db
+expect_rc "primary of UpToDate data, fence-peer exits 6 (peer is Primary)" 11
+expect_err "... (-7) as drbdsetup-84 prints it" "0: State change failed: (-7) Refusing to be Primary while peer is not outdated
+Command 'drbdsetup-84 primary 0' terminated with exit code 11"
+check "... 'outdating myself': phobos Outdated" \
+	grep -q '^ 0: cs:WFConnection ro:Secondary/Unknown ds:Outdated/DUnknown ' "$(proc_of phobos)"
+sim boot deimos
+adm deimos up db
+check "deimos back, same UUIDs: Consistent and Outdated vanish, both UpToDate" \
+	grep -q '^ 0: cs:Connected ro:Secondary/Secondary ds:UpToDate/UpToDate ' "$(proc_of phobos)"
+sim kill deimos
+echo 5 >"$T_DIR/fence.code"
+adm phobos primary db
+expect_rc "fence-peer exits 5 (peer down) on UpToDate data: Primary" 0
+check "... 'peer is unreachable, assumed to be dead'" \
+	dmesg_has phobos 'fence-peer helper returned 5 (peer is unreachable, assumed to be dead)'
+check "... the peer's disk Outdated" \
+	grep -q '^ 0: cs:WFConnection ro:Primary/Unknown ds:UpToDate/Outdated ' "$(proc_of phobos)"
+adm phobos down db
+adm phobos up db
+check "MDF_PEER_OUT_DATED: attached again, UpToDate/Outdated at once" \
+	grep -q '^ 0: cs:WFConnection ro:Secondary/Unknown ds:UpToDate/Outdated ' "$(proc_of phobos)"
+adm phobos down db
+n=$(fence_calls)
+WORLD="$T_DIR/nofence world"
+sim init --config "$T_DIR/lab.conf"
+adm deimos up db
+adm phobos up db
+adm deimos primary --force db
+sim settle
+adm deimos down db
+adm phobos down db
+adm deimos up db
+check "without fencing (dont-care): alone, UpToDate at once" \
+	grep -q '^ 0: cs:WFConnection ro:Secondary/Unknown ds:UpToDate/DUnknown ' "$(proc_of deimos)"
+adm deimos primary db
+expect_rc "... and primary needs no handler" 0
+check "... none ran" test "$(fence_calls)" = "$n"
+
 # ================================================================ part 3
 # DRBD 9 (drbd-sim init --drbd-version 9): the lab's run again, each
 # state's `drbdsetup status --json` and `events2 --now` against the
