@@ -15,9 +15,14 @@ top=$PWD
 [ "$(id -u)" = 0 ] || { echo "demo.sh: run as root (sudo)" >&2; exit 1; }
 scripts/deps.sh
 echo "== building and installing vzha"
-autoreconf -fi >/dev/null
-mkdir -p _build && cd _build
-"$top/configure" -q && make -s -j"$(nproc)" && make -s install >/dev/null
+mkdir -p _build
+# the build's chatter goes to a log, shown only when it fails
+if ! { autoreconf -fi && cd _build && "$top/configure" -q &&
+	make -s -j"$(nproc)" && make -s install; } >"$top/_build/demo-build.log" 2>&1; then
+	cat "$top/_build/demo-build.log" >&2
+	echo "demo.sh: the build failed (log: _build/demo-build.log)" >&2
+	exit 1
+fi
 cd "$top"
 OCF_ROOT=$(sed -n 's/^OCF_ROOT_DIR = //p' _build/Makefile)
 echo "installed $OCF_ROOT/resource.d/vzha/{vzfs,openvz,drbd}"
