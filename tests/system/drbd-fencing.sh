@@ -22,17 +22,7 @@ LOG=$T_DIR/sim.log # every drbdadm and drbdsetup the agent runs
 mkdir -p "$T_DIR/bin" "$T_DIR/sbin"
 ln -s "$SIM" "$T_DIR/bin/drbdadm"
 ln -s "$SIM" "$T_DIR/bin/drbdsetup"
-cat >"$T_DIR/sbin/crm_attribute" <<'STUB'
-#!/bin/bash
-# test stand-in for crm_attribute --promotion -v N | -D
-f=$DRBD_SIM_WORLD/$DRBD_SIM_NODE/score.$OCF_RESOURCE_INSTANCE
-case "$*" in
-"--promotion -D") rm -f "$f" ;;
-"--promotion -v "*) echo "$3" >"$f" ;;
-*) echo "unexpected: $*" >&2; exit 1 ;;
-esac
-STUB
-chmod +x "$T_DIR/sbin/crm_attribute"
+cp "$(dirname "$0")/crm_attribute" "$T_DIR/sbin/" # the score per node
 # the fence-peer stub: records each run, exits with fence.code
 cat >"$T_DIR/fence-peer" <<STUB
 #!/bin/sh

@@ -24,18 +24,7 @@ mkdir -p "$T_DIR/bin" "$T_DIR/sbin"
 ln -s "$SIM" "$T_DIR/bin/drbdadm"
 ln -s "$SIM" "$T_DIR/bin/drbdsetup"
 # crm_attribute stand-in: records the promotion score per node
-cat >"$T_DIR/sbin/crm_attribute" <<'STUB'
-#!/bin/bash
-# test stand-in for crm_attribute --promotion -v N | -D
-f=$DRBD_SIM_WORLD/$DRBD_SIM_NODE/score.$OCF_RESOURCE_INSTANCE
-case "$*" in
-"--promotion -D") rm -f "$f" ;;
-"--promotion -v "*) echo "$3" >"$f" ;;
-*) echo "unexpected: $*" >&2; exit 1 ;;
-esac
-echo "$*" >>"$DRBD_SIM_WORLD/$DRBD_SIM_NODE/crm_attribute.calls"
-STUB
-chmod +x "$T_DIR/sbin/crm_attribute"
+cp "$(dirname "$0")/crm_attribute" "$T_DIR/sbin/"
 
 cat >"$T_DIR/drbd.conf" <<'CONF'
 # the seed article's drbd.conf (handlers trimmed to what 8.4 accepts)

@@ -63,16 +63,7 @@ step "vm_up"
 # a crm_attribute stand-in in the shared folder (/vm/shared in the guests;
 # made after vm_up, which starts the run state afresh): the score per guest
 mkdir -p "$VM_SHARED/sbin"
-cat >"$VM_SHARED/sbin/crm_attribute" <<'STUB'
-#!/bin/bash
-# test stand-in for crm_attribute --promotion -v N | -D (no CIB here)
-case "$*" in
-"--promotion -D") rm -f "/tmp/score.$OCF_RESOURCE_INSTANCE" ;;
-"--promotion -v "*) echo "$3" >"/tmp/score.$OCF_RESOURCE_INSTANCE" ;;
-*) exit 1 ;;
-esac
-STUB
-chmod +x "$VM_SHARED/sbin/crm_attribute"
+cp "$VM_DIR/../system/crm_attribute" "$VM_SHARED/sbin/"
 GUEST_AGENT=$(vm_stage "$DRBD_AGENT") || bail "cannot stage $DRBD_AGENT"
 
 for n in deimos phobos; do

@@ -73,16 +73,7 @@ step "vm_up"
 # --- the agent where Pacemaker looks for it, in the guests only
 GUEST_AGENT=$(vm_stage "$DRBD_AGENT") || bail "cannot stage $DRBD_AGENT"
 mkdir -p "$VM_SHARED/sbin" "$VM_SHARED/bin"
-cat >"$VM_SHARED/sbin/crm_attribute" <<'STUB'
-#!/bin/bash
-# test stand-in for crm_attribute --promotion -v N | -D (no CIB here)
-case "$*" in
-"--promotion -D") rm -f "/tmp/score.$OCF_RESOURCE_INSTANCE" ;;
-"--promotion -v "*) echo "$3" >"/tmp/score.$OCF_RESOURCE_INSTANCE" ;;
-*) exit 1 ;;
-esac
-STUB
-chmod +x "$VM_SHARED/sbin/crm_attribute"
+cp "$VM_DIR/../system/crm_attribute" "$VM_SHARED/sbin/"
 marker=.vm-test-marker.$$
 for n in deimos phobos; do
 	t "$n: a tmpfs over $OCFDIR holds the agent" $n "
