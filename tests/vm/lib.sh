@@ -176,8 +176,10 @@ vm_boot() {
 	fi
 	mkdir -p "$D/xfer/cmd" "$D/xfer/shared" "$VM_SHARED" || return 1
 	# the guests mask the host's /tmp (a clone may live there): what they
-	# need of the repository goes through the shared folder
-	cp "$VM_DIR/drbd.conf" "$VM_SHARED/drbd.conf" || return 1
+	# need of the repository goes through the shared folder. Both guests
+	# boot at once: a copy and a rename, as two plain cp's race (EEXIST)
+	cp "$VM_DIR/drbd.conf" "$VM_SHARED/.drbd.conf.$name" &&
+		mv -f "$VM_SHARED/.drbd.conf.$name" "$VM_SHARED/drbd.conf" || return 1
 	rm -f "$D/qemu.pid" "$D/xfer/ready" "$D"/xfer/cmd/* "$D"/qmp.in "$D"/qmp.out
 	mkfifo "$D/qmp.in" "$D/qmp.out" || return 1
 	[ "$fresh" = --fresh ] && rm -f "$D/disk.raw"
