@@ -14,10 +14,8 @@
 
 #include "cleanup.h"
 #include "holders.h"
+#include "mountinfo.h"
 #include "procfs.h"
-
-/* Hosts with hundreds of containers have mount tables of several MiB. */
-#define MOUNTINFO_MAX (64 * 1024 * 1024)
 
 static inline void closedirp(DIR **d)
 {
@@ -27,19 +25,9 @@ static inline void closedirp(DIR **d)
 
 #define _cleanup_closedir_ _cleanup_(closedirp)
 
-struct mnt {
-	uint64_t id;
-	dev_t devno;
-	const char *target; /* into mntns.text, unescaped */
-	uint64_t shared; /* peer group, 0 when not shared */
-	uint64_t master; /* peer group we receive from, 0 if none */
-};
-
 struct mntns {
 	uint64_t id; /* the N of "mnt:[N]" */
-	char *text; /* mountinfo, owns mnts[].target */
-	struct mnt *mnts;
-	size_t n_mnts;
+	struct mountinfo mi;
 	bool loaded;
 	bool keeps_dev; /* has a copy of dev our umount leaves alone */
 };
@@ -70,8 +58,7 @@ struct scan {
 static void scan_done(struct scan *s)
 {
 	for (size_t i = 0; i < s->n_ns; i++) {
-		free(s->ns[i].text);
-		free(s->ns[i].mnts);
+		mountinfo_done(&s->ns[i].mi);
 	}
 	free(s->ns);
 	free(s->groups);
@@ -195,82 +182,6 @@ static int read_nsid(int pfd, uint64_t *ret)
 	return procfs_parse_u64(buf + 5, ret);
 }
 
-/* Splits off the next space-separated field of a line; NULL at its end. */
-static char *next_field(char **p)
-{
-	char *f = *p;
-
-	if (!f || *f == '\0')
-		return NULL;
-	*p = strchr(f, ' ');
-	if (*p)
-		*(*p)++ = '\0';
-	return f;
-}
-
-/* One mountinfo line (modified in place). 0 or -EINVAL. */
-static int parse_mount(char *line, struct mnt *m)
-{
-	char *f[5], *opt;
-	int r;
-
-	*m = (struct mnt){ 0 };
-	for (size_t i = 0; i < ELEMENTSOF(f); i++) {
-		f[i] = next_field(&line);
-		if (!f[i])
-			return -EINVAL;
-	}
-	r = procfs_parse_u64(f[0], &m->id);
-	if (r < 0)
-		return r;
-	r = procfs_parse_devno(f[2], &m->devno);
-	if (r < 0)
-		return r;
-	procfs_unescape(f[4]);
-	m->target = f[4];
-
-	if (!next_field(&line)) /* mount options */
-		return -EINVAL;
-	/* Optional fields up to "-"; kernels may add tags we do not know. */
-	while ((opt = next_field(&line)) && strcmp(opt, "-") != 0) {
-		r = 0;
-		if (strncmp(opt, "shared:", 7) == 0)
-			r = procfs_parse_u64(opt + 7, &m->shared);
-		else if (strncmp(opt, "master:", 7) == 0)
-			r = procfs_parse_u64(opt + 7, &m->master);
-		if (r < 0)
-			return r;
-	}
-	return opt ? 0 : -EINVAL;
-}
-
-static int parse_mountinfo(char *text, struct mnt **ret, size_t *ret_n)
-{
-	_cleanup_free_ struct mnt *mnts = NULL;
-	size_t n = 0, cap = 0;
-	char *line, *next;
-	int r;
-
-	for (line = text; line && *line; line = next) {
-		struct mnt *p;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		p = grow(mnts, &cap, n, sizeof(*mnts));
-		if (!p)
-			return -ENOMEM;
-		mnts = p;
-		r = parse_mount(line, &mnts[n]);
-		if (r < 0)
-			return r;
-		n++;
-	}
-	*ret = TAKE_PTR(mnts);
-	*ret_n = n;
-	return 0;
-}
-
 /*
  * Whether a namespace keeps dev mounted after our umount: it has a mount
  * of dev that is neither a peer nor a slave of one of ours. Peers and
@@ -282,8 +193,8 @@ static int parse_mountinfo(char *text, struct mnt **ret, size_t *ret_n)
  */
 static bool ns_keeps_dev(const struct scan *s, const struct mntns *ns)
 {
-	for (size_t i = 0; i < ns->n_mnts; i++) {
-		const struct mnt *m = &ns->mnts[i];
+	for (size_t i = 0; i < ns->mi.n; i++) {
+		const struct mountinfo_entry *m = &ns->mi.v[i];
 
 		if (m->devno != s->dev)
 			continue;
@@ -299,37 +210,30 @@ static bool ns_keeps_dev(const struct scan *s, const struct mntns *ns)
 static int ns_load(struct scan *s, size_t idx, int pfd)
 {
 	struct mntns *ns = &s->ns[idx];
-	_cleanup_free_ char *text = NULL;
-	_cleanup_free_ struct mnt *mnts = NULL;
-	size_t n;
-	ssize_t len;
+	_cleanup_mountinfo_ struct mountinfo mi = { 0 };
 	int r;
 
-	len = procfs_readat(pfd, "mountinfo", MOUNTINFO_MAX, &text);
-	if (len < 0)
-		return (int)len;
-	r = parse_mountinfo(text, &mnts, &n);
+	r = mountinfo_readat(pfd, "mountinfo", &mi);
 	if (r < 0)
 		return r;
 
 	/* Mount ids are unique system-wide, not per namespace. */
-	for (size_t i = 0; i < n; i++) {
-		if (mnts[i].devno != s->dev)
+	for (size_t i = 0; i < mi.n; i++) {
+		if (mi.v[i].devno != s->dev)
 			continue;
 		r = u64_add(&s->dev_ids, &s->n_dev_ids, &s->cap_dev_ids,
-			    mnts[i].id);
+			    mi.v[i].id);
 		if (r < 0)
 			return r;
-		if (idx != s->self_ns || !mnts[i].shared)
+		if (idx != s->self_ns || !mi.v[i].shared)
 			continue;
 		r = u64_add(&s->groups, &s->n_groups, &s->cap_groups,
-			    mnts[i].shared);
+			    mi.v[i].shared);
 		if (r < 0)
 			return r;
 	}
-	ns->text = TAKE_PTR(text);
-	ns->mnts = TAKE_PTR(mnts);
-	ns->n_mnts = n;
+	ns->mi = mi;
+	mi = (struct mountinfo){ 0 };
 	ns->loaded = true;
 	ns->keeps_dev = idx != s->self_ns && ns_keeps_dev(s, ns);
 	return 0;
@@ -356,39 +260,23 @@ static int ns_add(struct scan *s, uint64_t id, size_t *ret)
 }
 
 /*
- * The device of the mount containing path in a namespace: the entry with
- * the longest mount point that is a prefix of path on a component
- * boundary; of equal mount points the later one, which is mounted over
- * the earlier. readlink() marks unlinked files and directories with a
- * " (deleted)" suffix, which is not part of the path.
+ * The device of the mount containing path in a namespace. readlink()
+ * marks unlinked files and directories with a " (deleted)" suffix, which
+ * is not part of the path.
  */
 static bool path_devno(const struct mntns *ns, const char *link, dev_t *ret)
 {
 	static const char deleted[] = " (deleted)";
-	size_t plen = strlen(link), best_len = 0;
-	const struct mnt *best = NULL;
+	size_t plen = strlen(link);
+	const struct mountinfo_entry *m;
 
 	if (plen >= strlen(deleted) &&
 	    strcmp(link + plen - strlen(deleted), deleted) == 0)
 		plen -= strlen(deleted);
-
-	for (size_t i = 0; i < ns->n_mnts; i++) {
-		const char *t = ns->mnts[i].target;
-		size_t tlen = strlen(t);
-
-		if (strcmp(t, "/") == 0)
-			tlen = 0;
-		else if (tlen > plen || strncmp(link, t, tlen) != 0 ||
-			 (tlen < plen && link[tlen] != '/'))
-			continue;
-		if (!best || tlen >= best_len) {
-			best = &ns->mnts[i];
-			best_len = tlen;
-		}
-	}
-	if (!best)
+	m = mountinfo_containing(&ns->mi, link, plen);
+	if (!m)
 		return false;
-	*ret = best->devno;
+	*ret = m->devno;
 	return true;
 }
 

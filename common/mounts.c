@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,75 +122,6 @@ int mounts_submounts(struct libmnt_table *tab, const char *target,
 		return -ENOMEM;
 	*ret = v;
 	return n;
-}
-
-/* Appends a lexically normalised relative path to a canonical one. */
-static int append_lexical(char *buf, size_t size, const char *rest)
-{
-	while (*rest) {
-		const char *end = strchrnul(rest, '/');
-		size_t len = (size_t)(end - rest), cur = strlen(buf);
-
-		if (len == 0 || (len == 1 && rest[0] == '.')) {
-			/* nothing */
-		} else if (len == 2 && rest[0] == '.' && rest[1] == '.') {
-			char *slash = strrchr(buf, '/');
-
-			if (slash == buf)
-				buf[1] = '\0';
-			else if (slash)
-				*slash = '\0';
-		} else {
-			bool root = strcmp(buf, "/") == 0;
-
-			if (cur + !root + len + 1 > size)
-				return -ENAMETOOLONG;
-			if (!root)
-				buf[cur++] = '/';
-			memcpy(buf + cur, rest, len);
-			buf[cur + len] = '\0';
-		}
-		rest = *end ? end + 1 : end;
-	}
-	return 0;
-}
-
-int mounts_canonical_dir(const char *dir, char **ret)
-{
-	char prefix[PATH_MAX], resolved[PATH_MAX];
-	const char *rest;
-	size_t len;
-	int r;
-
-	if (!dir || dir[0] != '/')
-		return -EINVAL;
-	len = strlen(dir);
-	if (len >= sizeof(prefix))
-		return -ENAMETOOLONG;
-	/*
-	 * Find the longest existing prefix: realpath() on the whole path
-	 * first, then on shorter prefixes (a mount point not yet created).
-	 */
-	memcpy(prefix, dir, len + 1);
-	for (;;) {
-		if (realpath(prefix, resolved))
-			break;
-		if (errno != ENOENT && errno != ENOTDIR)
-			return -errno;
-		char *slash = strrchr(prefix, '/');
-		if (!slash || slash == prefix) {
-			strcpy(resolved, "/");
-			prefix[0] = '\0';
-			break;
-		}
-		*slash = '\0';
-	}
-	rest = dir + strlen(prefix);
-	r = append_lexical(resolved, sizeof(resolved), rest);
-	if (r < 0)
-		return r;
-	*ret = strdup(resolved);
-	return *ret ? 0 : -ENOMEM;
 }
 
 int mounts_is_tag(const char *spec)

@@ -47,13 +47,6 @@ int mounts_submounts(struct libmnt_table *tab, const char *target,
 void mounts_strv_free(char **v);
 
 /*
- * Canonical form of an absolute directory: symlinks, ".", ".." and
- * repeated or trailing slashes resolved. A part that does not exist yet is
- * appended lexically to the canonical existing prefix. Returns 0 or -errno.
- */
-int mounts_canonical_dir(const char *dir, char **ret);
-
-/*
  * Resolves a device spec (a path, LABEL=, UUID=, PARTLABEL=, PARTUUID=)
  * to the block device's path and device number. Returns 0, -ENOENT when
  * no such device exists here, -ENOTBLK when the path is not a block

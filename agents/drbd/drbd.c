@@ -28,7 +28,7 @@
 #include "dispatch.h"
 #include "holders.h"
 #include "log.h"
-#include "mounts.h"
+#include "mountinfo.h"
 #include "ocf.h"
 #include "procfs.h"
 #include "run.h"
@@ -835,10 +835,10 @@ static int drbd_promote(struct agent_ctx *ctx)
 /* Who keeps /dev/drbdN open: its mount, the processes using it. */
 static void device_users(struct drbd *d, char *buf, size_t size)
 {
-	_cleanup_mnt_table_ struct libmnt_table *tab = NULL;
+	_cleanup_mountinfo_ struct mountinfo mi = { 0 };
 	_cleanup_free_ struct holder *h = NULL;
 	char path[PATH_MAX], name[32], list[512];
-	struct libmnt_fs *fs;
+	const struct mountinfo_entry *fs;
 	struct stat st;
 	size_t len = 0;
 	int n;
@@ -848,10 +848,9 @@ static void device_users(struct drbd *d, char *buf, size_t size)
 	if (root_path(d, path, sizeof(path), "/dev", name) < 0 ||
 	    stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
 		return;
-	if (mounts_load(NULL, &tab) == 0 &&
-	    mounts_find_devno(tab, st.st_rdev, &fs) > 0)
-		len = (size_t)snprintf(buf, size, "mounted at %s",
-				       mnt_fs_get_target(fs));
+	if (mountinfo_read(NULL, &mi) == 0 &&
+	    (fs = mountinfo_by_devno(&mi, st.st_rdev)))
+		len = (size_t)snprintf(buf, size, "mounted at %s", fs->target);
 	n = holders_find(st.st_rdev, NULL, 0, &h);
 	if (n > 0 && len < size) {
 		holders_format(h, (size_t)n, list, sizeof(list));

@@ -24,7 +24,7 @@
 #include "desc.h"
 #include "dispatch.h"
 #include "log.h"
-#include "mounts.h"
+#include "mountinfo.h"
 #include "ocf.h"
 #include "parse.h"
 #include "procfs.h"
@@ -202,11 +202,10 @@ static const char *missing_tool(struct ct *ct)
  */
 static int check_private(struct ct *ct)
 {
-	_cleanup_mnt_table_ struct libmnt_table *tab = NULL;
+	_cleanup_mountinfo_ struct mountinfo mi = { 0 };
 	_cleanup_free_ char *canon = NULL;
-	struct libmnt_fs *fs = NULL;
+	const struct mountinfo_entry *fs;
 	struct stat st;
-	size_t best = 0;
 	int r;
 
 	if (!ct->private)
@@ -223,41 +222,20 @@ static int check_private(struct ct *ct)
 				"private area %s of %s", ct->private, ct->id);
 	if (!ct->ctx->p[P_REQUIRE_MOUNTED].b)
 		return OCF_SUCCESS;
-	r = mounts_canonical_dir(ct->private, &canon);
+	r = mountinfo_canonical_dir(ct->private, &canon);
 	if (r < 0)
 		return ocf_fail(OCF_ERR_GENERIC, r, "cannot resolve %s",
 				ct->private);
-	r = mounts_load(NULL, &tab);
+	r = mountinfo_read(NULL, &mi);
 	if (r < 0)
 		return ocf_fail(OCF_ERR_GENERIC, r, "cannot read mountinfo");
-	/* the mount holding canon: the longest mount point above it */
-	{
-		struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
-		struct libmnt_fs *f;
-
-		if (!it)
-			return ocf_fail(OCF_ERR_GENERIC, -ENOMEM, "mountinfo");
-		while (mnt_table_next_fs(tab, it, &f) == 0) {
-			const char *t = mnt_fs_get_target(f);
-			size_t n = t ? strlen(t) : 0;
-
-			if (!n || n < best)
-				continue;
-			if (strcmp(t, "/") == 0 ||
-			    (strncmp(canon, t, n) == 0 &&
-			     (canon[n] == '/' || canon[n] == '\0'))) {
-				best = n;
-				fs = f;
-			}
-		}
-		mnt_free_iter(it);
-	}
-	if (!fs || strcmp(mnt_fs_get_target(fs), "/") == 0)
+	fs = mountinfo_containing(&mi, canon, (size_t)-1);
+	if (!fs || strcmp(fs->target, "/") == 0)
 		return ocf_fail(OCF_ERR_GENERIC, 0,
 				"private area %s of %s is on the root filesystem, not on a mounted one: is its filesystem resource (vzfs) started here?",
 				canon, ct->id);
-	log_debug("private area %s is on %s (%s)", canon,
-		  mnt_fs_get_target(fs), mnt_fs_get_source(fs));
+	log_debug("private area %s is on %s (%s)", canon, fs->target,
+		  fs->source);
 	return OCF_SUCCESS;
 }
 
@@ -301,13 +279,11 @@ static int veinfo_state(struct ct *ct, enum ct_state *ret)
 /* Is the CT's VE_ROOT a mount point (vzctl: the CT is mounted)? */
 static bool root_mounted(struct ct *ct)
 {
-	_cleanup_mnt_table_ struct libmnt_table *tab = NULL;
+	_cleanup_mountinfo_ struct mountinfo mi = { 0 };
 	_cleanup_free_ char *root = NULL;
-	struct libmnt_fs *fs;
 
-	return ct->root && mounts_canonical_dir(ct->root, &root) == 0 &&
-	       mounts_load(NULL, &tab) == 0 &&
-	       mounts_find_target(tab, root, &fs) > 0;
+	return ct->root && mountinfo_canonical_dir(ct->root, &root) == 0 &&
+	       mountinfo_read(NULL, &mi) == 0 && mountinfo_at(&mi, root);
 }
 
 static int vzctl_state(struct ct *ct, enum ct_state *ret)
@@ -728,7 +704,7 @@ static int root_pids(struct ct *ct, int *pids, int max)
 	DIR *d;
 	int n = 0;
 
-	if (!ct->root || mounts_canonical_dir(ct->root, &root) < 0)
+	if (!ct->root || mountinfo_canonical_dir(ct->root, &root) < 0)
 		return 0;
 	d = opendir("/proc");
 	if (!d)

@@ -31,6 +31,7 @@
 #include "dispatch.h"
 #include "holders.h"
 #include "log.h"
+#include "mountinfo.h"
 #include "mounts.h"
 #include "ocf.h"
 #include "procfs.h"
@@ -168,7 +169,7 @@ static int vzfs_lookup(struct agent_ctx *ctx, struct vzfs *v)
 	int r;
 
 	*v = (struct vzfs){ .ctx = ctx, .spec = ctx->p[P_DEVICE].str };
-	r = mounts_canonical_dir(ctx->p[P_DIRECTORY].str, &v->dir);
+	r = mountinfo_canonical_dir(ctx->p[P_DIRECTORY].str, &v->dir);
 	if (r < 0)
 		return ocf_fail(OCF_ERR_GENERIC, r,
 				"cannot resolve directory %s",

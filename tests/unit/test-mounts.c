@@ -2,8 +2,8 @@
 /*
  * common/mounts.c: the mount table read from fixtures (see
  * tests/fixtures/mountinfo/PROVENANCE), path canonicalisation in a temp
- * directory, device resolution (a loop device when root), and the
- * kernel's filesystem list.
+ * directory (mountinfo_canonical_dir(), in common/mountinfo.c), device
+ * resolution (a loop device when root), and the kernel's filesystem list.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "cleanup.h"
+#include "mountinfo.h"
 #include "mounts.h"
 
 #define SYNTHETIC FIXTURES "/mountinfo/synthetic-escapes.mountinfo"
@@ -282,7 +283,7 @@ static void check_canonical(const char *in, const char *want)
 {
 	_cleanup_free_ char *out = NULL;
 
-	assert_int_equal(mounts_canonical_dir(in, &out), 0);
+	assert_int_equal(mountinfo_canonical_dir(in, &out), 0);
 	assert_non_null(out);
 	assert_string_equal(out, want);
 }
@@ -358,10 +359,10 @@ static void test_canonical_invalid(void **state)
 {
 	char *out = (char *)"untouched";
 
-	assert_int_equal(mounts_canonical_dir("relative/dir", &out), -EINVAL);
-	assert_int_equal(mounts_canonical_dir("./x", &out), -EINVAL);
-	assert_int_equal(mounts_canonical_dir("", &out), -EINVAL);
-	assert_int_equal(mounts_canonical_dir(NULL, &out), -EINVAL);
+	assert_int_equal(mountinfo_canonical_dir("relative/dir", &out), -EINVAL);
+	assert_int_equal(mountinfo_canonical_dir("./x", &out), -EINVAL);
+	assert_int_equal(mountinfo_canonical_dir("", &out), -EINVAL);
+	assert_int_equal(mountinfo_canonical_dir(NULL, &out), -EINVAL);
 	assert_string_equal(out, "untouched");
 }
 
