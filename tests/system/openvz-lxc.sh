@@ -112,6 +112,11 @@ new_ct "$name-dies" "$lxcpath" "lxc.init.cmd = /bin/false"
 ct start ctid="$name-dies"
 expect_rc "a container whose init exits at once: start fails" 1
 expect_reason "with a reason" "container $name-dies"
+# one whose init lives a few ms: seen exiting within start's window
+new_ct "$name-dies2" "$lxcpath" "lxc.init.cmd = /bin/sleep 0.03"
+ct start ctid="$name-dies2"
+expect_rc "a container whose init exits after 30 ms: start fails" 1
+expect_reason "with a reason" "container $name-dies2 stopped right after start"
 
 # after the container stops, nothing pins its filesystem
 VZFS=$top_builddir/vzfs run_agent stop "${FS[@]}" force_unmount=false
