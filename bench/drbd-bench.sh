@@ -193,24 +193,10 @@ sim_part() {
 	done
 	: >"$B_DIR/crm.calls"
 	standins "$B_DIR/sbin" "$B_DIR/crm.calls"
-	# the seed's db resource, as tests/system/drbd-sim.sh has it
-	cat >"$B_DIR/drbd.conf" <<-'CONF'
-		global { usage-count no; }
-		common {
-			disk { on-io-error detach; }
-			net { cram-hmac-alg "sha1"; shared-secret "DJujhjltepbyfFDRbtddtLzlmrf";
-			      after-sb-0pri discard-younger-primary; after-sb-1pri consensus;
-			      after-sb-2pri disconnect; rr-conflict disconnect; }
-		}
-		resource db {
-			protocol C;
-			on deimos { device /dev/drbd0; disk /dev/VGroup00/db; address 192.168.5.101:7788; flexible-meta-disk internal; }
-			on phobos { device /dev/drbd0; disk /dev/VGroup00/db; address 192.168.5.102:7788; flexible-meta-disk internal; }
-		}
-	CONF
+	# the seed's drbd.conf, as tests/system/drbd-sim.sh has it: db only is used
 	export DRBD_SIM_WORLD=$W DRBD_SIM_NODE=deimos
 	{
-		"$SIM" init --config "$B_DIR/drbd.conf" --nodes "deimos phobos" &&
+		"$SIM" init --config "$here/../tests/sim/seed-drbd.conf" --nodes "deimos phobos" &&
 			"$SIM" on deimos drbdadm up db && "$SIM" on phobos drbdadm up db &&
 			"$SIM" on deimos drbdadm primary --force db && "$SIM" settle &&
 			"$SIM" on deimos drbdadm secondary db

@@ -83,22 +83,8 @@ echo "\$OCF_RESOURCE_INSTANCE \$*" >>'$T_DIR/crm_attribute.calls'
 STUB
 chmod 755 "$T_DIR/sbin/crm_attribute"
 
-# the seed's db resource (drbd-sim.sh's configuration, db only)
-cat >"$T_DIR/drbd.conf" <<'CONF'
-global { usage-count no; }
-common {
-	disk { on-io-error detach; }
-	net { cram-hmac-alg "sha1"; shared-secret "DJujhjltepbyfFDRbtddtLzlmrf";
-	      after-sb-0pri discard-younger-primary; after-sb-1pri consensus;
-	      after-sb-2pri disconnect; rr-conflict disconnect; }
-}
-resource db {
-	protocol C;
-	on deimos { device /dev/drbd0; disk /dev/VGroup00/db; address 192.168.5.101:7788; flexible-meta-disk internal; }
-	on phobos { device /dev/drbd0; disk /dev/VGroup00/db; address 192.168.5.102:7788; flexible-meta-disk internal; }
-}
-CONF
-sim init --config "$T_DIR/drbd.conf" --nodes "$NODE $PEER" >/dev/null ||
+# the seed's drbd.conf, as drbd-sim.sh has it: the test uses db only
+sim init --config "$top_srcdir/tests/sim/seed-drbd.conf" --nodes "$NODE $PEER" >/dev/null ||
 	skip_all "drbd-sim init failed"
 CONF=$W/drbd.conf
 
