@@ -43,6 +43,8 @@ export LC_ALL=C TZ=UTC
 export OCF_ROOT=${OCF_ROOT:-/usr/lib/ocf}
 
 here=$(cd "$(dirname "$0")" && pwd)
+BENCH=drbd-bench
+. "$here/lib.sh"
 RUNS=20
 WARMUP=3
 DRBD=$here/../drbd
@@ -69,14 +71,6 @@ done
 case $RUNS in '' | *[!0-9]* | 0) echo "-n wants a positive number" >&2; exit 2 ;; esac
 case $PART in sim | vm | all) ;; *) usage ;; esac
 
-die() {
-	echo "drbd-bench: $*" >&2
-	exit 1
-}
-note() {
-	echo "drbd-bench: $*" >&2
-}
-
 [ "$(id -u)" = 0 ] || die "run as root (the VM tier, the agents' state under /run)"
 [ -x "$DRBD" ] || die "no agent at $DRBD (make drbd, or -a PATH)"
 DRBD=$(readlink -f "$DRBD")
@@ -101,27 +95,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
-
-# The process counts of one strace -f run (-o FILE), as "EXECS FORKS":
-# EXECS counts successful execve() calls other than the agent's own (a
-# failed one, drbdadm's search of its PATH for drbdadm-84, is not a
-# process); FORKS counts new processes (fork, vfork, clone and clone3
-# without CLONE_THREAD). As bench/vzfs-bench.sh counts them.
-cat >"$B_DIR/procs.awk" <<'AWK'
-# with -f a call can be split: "<unfinished ...>" then
-# "<... NAME resumed>"; the flags come first, the result last
-{ pid = $1 }
-/ (execve|clone3?|v?fork)\(/ && / <unfinished \.\.\.>$/ {
-	pend[pid] = $0; next }
-/<\.\.\. (execve|clone3?|v?fork) resumed>/ {
-	line = pend[pid] " " $0; delete pend[pid] }
-!/<\.\.\. / { line = $0 }
-line ~ /^[0-9]+ +execve\(/ && line ~ /= 0$/ { execs++ }
-line ~ /^[0-9]+ +(clone3?|v?fork)\(/ && line ~ /= [1-9][0-9]*$/ &&
-	line !~ /CLONE_THREAD/ { forks++ }
-{ line = "" }
-END { printf "%d %d\n", execs - 1, forks }
-AWK
 
 # The stand-ins: crm_attribute (ocf:vzha:drbd) and crm_master (LINBIT's)
 standins() {
@@ -152,11 +125,6 @@ AGENT_ENV=(
 	OCF_RESKEY_CRM_meta_globally_unique=false
 )
 
-# median_ms JSON: the median of hyperfine's export, in ms
-median_ms() {
-	awk -F: '/"median":/ { gsub(/[ ,]/, "", $2); printf "%.2f\n", $2 * 1000; exit }' "$1"
-}
-
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.1fx", a / b; else print "n/a" }'
 }
@@ -180,11 +148,10 @@ $(tail -n 5 "$B_DIR/agent.log")"
 		--export-json "$B_DIR/hf.json" -- "$agent $action" \
 		>/dev/null 2>>"$B_DIR/agent.log" || die "hyperfine $agent $action failed"
 	n1=$(wc -l <"$B_DIR/crm.calls")
-	R[$key,ms]=$(median_ms "$B_DIR/hf.json")
+	R[$key,ms]=$(hf_ms "$B_DIR/hf.json" median)
 	R[$key,writes]=$((n1 - n0))
-	strace -f -qq -e signal=none -e trace=execve,clone,clone3,fork,vfork \
-		-o "$B_DIR/strace" "$agent" "$action" >>"$B_DIR/agent.log" 2>&1
-	R[$key,procs]=$(awk -f "$B_DIR/procs.awk" "$B_DIR/strace")
+	strace_procs "$B_DIR/strace" "$agent" "$action" >>"$B_DIR/agent.log" 2>&1
+	R[$key,procs]=$(procs_count "$B_DIR/strace")
 	R[$key,rc]=$rc
 }
 
@@ -226,24 +193,10 @@ sim_part() {
 	done
 	: >"$B_DIR/crm.calls"
 	standins "$B_DIR/sbin" "$B_DIR/crm.calls"
-	# the seed's db resource, as tests/system/drbd-sim.sh has it
-	cat >"$B_DIR/drbd.conf" <<-'CONF'
-		global { usage-count no; }
-		common {
-			disk { on-io-error detach; }
-			net { cram-hmac-alg "sha1"; shared-secret "DJujhjltepbyfFDRbtddtLzlmrf";
-			      after-sb-0pri discard-younger-primary; after-sb-1pri consensus;
-			      after-sb-2pri disconnect; rr-conflict disconnect; }
-		}
-		resource db {
-			protocol C;
-			on deimos { device /dev/drbd0; disk /dev/VGroup00/db; address 192.168.5.101:7788; flexible-meta-disk internal; }
-			on phobos { device /dev/drbd0; disk /dev/VGroup00/db; address 192.168.5.102:7788; flexible-meta-disk internal; }
-		}
-	CONF
+	# the seed's drbd.conf, as tests/system/drbd-sim.sh has it: db only is used
 	export DRBD_SIM_WORLD=$W DRBD_SIM_NODE=deimos
 	{
-		"$SIM" init --config "$B_DIR/drbd.conf" --nodes "deimos phobos" &&
+		"$SIM" init --config "$here/../tests/sim/seed-drbd.conf" --nodes "deimos phobos" &&
 			"$SIM" on deimos drbdadm up db && "$SIM" on phobos drbdadm up db &&
 			"$SIM" on deimos drbdadm primary --force db && "$SIM" settle &&
 			"$SIM" on deimos drbdadm secondary db
@@ -371,7 +324,7 @@ vm_measure() {
 	R[vm,$key,rc]=$rc
 	R[vm,$key,writes]=$writes
 	R[vm,$key,procs]="$execs $forks"
-	R[vm,$key,ms]=$(median_ms "$VM_SHARED/$key.json")
+	R[vm,$key,ms]=$(hf_ms "$VM_SHARED/$key.json" median)
 	cp "$VM_SHARED/$key.strace" "$B_DIR/" 2>/dev/null
 }
 
@@ -400,7 +353,7 @@ vm_part() {
 	R[vm,kernel]="kernel $(vm_run deimos 'uname -r' 2>/dev/null), DRBD $(vm_run deimos 'head -n 1 /proc/drbd' 2>/dev/null | sed 's/^version: //')"
 
 	standins "$VM_SHARED/sbin" /tmp/crm.calls
-	cp "$B_DIR/procs.awk" "$VM_SHARED/procs.awk"
+	printf '%s' "$PROCS_AWK" >"$VM_SHARED/procs.awk"
 	guest_script >"$VM_SHARED/guest-bench.sh"
 	printf 'export %s\n' "${AGENT_ENV[@]}" >"$VM_SHARED/agent.env"
 

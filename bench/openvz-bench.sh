@@ -46,6 +46,8 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 here=$(cd "$(dirname "$0")" && pwd)
 self=$here/$(basename "$0")
+BENCH=openvz-bench
+. "$here/lib.sh"
 RUNS=20
 WARMUP=3
 OPENVZ=$here/../openvz
@@ -73,14 +75,6 @@ done
 [ "$OPENVZ" = installed ] && OPENVZ=$OCF_ROOT/resource.d/vzha/openvz
 case $RUNS in '' | *[!0-9]* | 0) echo "-n wants a positive number" >&2; exit 2 ;; esac
 case $PART in vzctl | lxc | all) ;; *) usage ;; esac
-
-die() {
-	echo "openvz-bench: $*" >&2
-	exit 1
-}
-note() {
-	echo "openvz-bench: $*" >&2
-}
 
 [ "$(id -u)" = 0 ] || die "run as root (loop devices, mounts, containers)"
 for c in unshare losetup mkfs.ext4 findmnt mount umount strace awk; do
@@ -425,25 +419,6 @@ put() {
 $(tail -n 5 "$AGENT_LOG")"
 }
 
-# now_us VAR: the time in microseconds, into VAR, without a fork
-now_us() {
-	local t
-	if [ -n "${EPOCHREALTIME:-}" ]; then
-		t=${EPOCHREALTIME/[.,]/}
-		printf -v "$1" '%s' "${t#0}"
-	else
-		printf -v "$1" '%s' "$(($(date +%s%N) / 1000))"
-	fi
-}
-
-# median: of the numbers on stdin, one a line
-median() {
-	sort -g | awk '{ v[NR] = $1 }
-		END { if (NR == 0) exit 1
-		      if (NR % 2) print v[(NR + 1) / 2]
-		      else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 # quoted ARGS...: the words, quoted for hyperfine -N's word splitting
 quoted() {
 	local w s=
@@ -484,11 +459,8 @@ time_ms() {
 			--output "$B_DIR/hf.out" -- "$(quoted "${CMD[@]}")" \
 			>/dev/null 2>>"$AGENT_LOG" ||
 			die "hyperfine ${CMD[*]} failed: $(tail -n 25 "$AGENT_LOG")"
-		# the first result's median and min (each run's "times" come
-		# later, without those keys)
-		awk -F: '/"median":/ && !m { gsub(/[ ,]/, "", $2); m = $2 }
-			/"min":/ && !n { gsub(/[ ,]/, "", $2); n = $2 }
-			END { printf "%.2f %.2f\n", m * 1000, n * 1000 }' "$B_DIR/hf.json"
+		printf '%s %s\n' "$(hf_ms "$B_DIR/hf.json" median)" \
+			"$(hf_ms "$B_DIR/hf.json" min)"
 		return
 	fi
 	for ((i = 0; i < WARMUP + RUNS; i++)); do

@@ -22,6 +22,8 @@ export LC_ALL=C TZ=UTC
 export OCF_ROOT=${OCF_ROOT:-/usr/lib/ocf}
 
 here=$(cd "$(dirname "$0")" && pwd)
+BENCH=vzfs-bench
+. "$here/lib.sh"
 RUNS=20
 WARMUP=3
 VZFS=$here/../vzfs
@@ -44,11 +46,6 @@ done
 [ "$VZFS" = installed ] && VZFS=$OCF_ROOT/resource.d/vzha/vzfs
 case $RUNS in '' | *[!0-9]* | 0) echo "-n wants a positive number" >&2; exit 2 ;; esac
 
-die() {
-	echo "vzfs-bench: $*" >&2
-	exit 1
-}
-
 [ "$(id -u)" = 0 ] || die "run as root (loop devices, mounts)"
 [ -x "$VZFS" ] || die "no vzfs at $VZFS (make vzfs, or -a PATH)"
 [ -x "$FSAGENT" ] || die "no Filesystem agent at $FSAGENT (apt-get install resource-agents)"
@@ -60,8 +57,8 @@ command -v modprobe >/dev/null || die "Filesystem needs modprobe (apt-get instal
 HYPERFINE=${HYPERFINE-$(command -v hyperfine)} # HYPERFINE= forces the loop
 GNUTIME=/usr/bin/time
 [ -x "$GNUTIME" ] || GNUTIME=
-[ -n "$HYPERFINE" ] || echo "vzfs-bench: no hyperfine, timing each run in bash" >&2
-[ -n "$GNUTIME" ] || echo "vzfs-bench: no /usr/bin/time (apt-get install time), no RSS" >&2
+[ -n "$HYPERFINE" ] || note "no hyperfine, timing each run in bash"
+[ -n "$GNUTIME" ] || note "no /usr/bin/time (apt-get install time), no RSS"
 
 # ---------------------------------------------------------------- setup
 
@@ -125,27 +122,6 @@ put() {
 $(tail -n 5 "$AGENT_LOG")"
 }
 
-# now_us VAR: the time in microseconds, into VAR. Bash's $EPOCHREALTIME
-# (5.0+) reads the clock without forking; $(date +%s%N), or any $(...),
-# would time a fork or an exec of its own with the agent's.
-now_us() {
-	local t
-	if [ -n "${EPOCHREALTIME:-}" ]; then
-		t=${EPOCHREALTIME/[.,]/}
-		printf -v "$1" '%s' "${t#0}"
-	else
-		printf -v "$1" '%s' "$(($(date +%s%N) / 1000))"
-	fi
-}
-
-# median: of the numbers on stdin, one a line
-median() {
-	sort -g | awk '{ v[NR] = $1 }
-		END { if (NR == 0) exit 1
-		      if (NR % 2) print v[(NR + 1) / 2]
-		      else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 # time_ms AGENT ACTION LEVEL STATE: median wall time in ms over RUNS runs.
 time_ms() {
 	local agent=$1 action=$2 level=$3 state=$4 i t0 t1 prep=()
@@ -162,8 +138,7 @@ time_ms() {
 			--output "$B_DIR/hf.out" -- "$agent $action" \
 			>/dev/null 2>>"$AGENT_LOG" ||
 			die "hyperfine $agent $action failed: $(tail -n 5 "$AGENT_LOG")"
-		awk -F: '/"median":/ { gsub(/[ ,]/, "", $2); printf "%.2f\n", $2 * 1000 }' \
-			"$B_DIR/hf.json"
+		hf_ms "$B_DIR/hf.json" median
 		return
 	fi
 	for ((i = 0; i < WARMUP + RUNS; i++)); do
@@ -176,31 +151,15 @@ time_ms() {
 	done | median | awk '{ printf "%.2f\n", $1 / 1000 }'
 }
 
-# procs AGENT ACTION LEVEL STATE: "EXECS FORKS" of one run. EXECS counts
-# successful execve() calls other than the agent's own; FORKS counts
-# new processes (fork, vfork, clone and clone3 without CLONE_THREAD).
+# procs AGENT ACTION LEVEL STATE: "EXECS FORKS" of one run, as procs_count
+# counts them
 procs() {
 	local agent=$1 action=$2 level=$3 state=$4
 	set_env "$action" "$level"
 	put "$agent" "$state"
-	strace -f -qq -e signal=none -e trace=execve,clone,clone3,fork,vfork \
-		-o "$B_DIR/strace" "$agent" "$action" >>"$AGENT_LOG" 2>&1 ||
+	strace_procs "$B_DIR/strace" "$agent" "$action" >>"$AGENT_LOG" 2>&1 ||
 		die "strace $agent $action failed"
-	awk '
-		# with -f a call can be split: "<unfinished ...>" then
-		# "<... NAME resumed>"; the flags come first, the result last
-		{ pid = $1 }
-		/ (execve|clone3?|v?fork)\(/ && / <unfinished \.\.\.>$/ {
-			pend[pid] = $0; next }
-		/<\.\.\. (execve|clone3?|v?fork) resumed>/ {
-			line = pend[pid] " " $0; delete pend[pid] }
-		!/<\.\.\. / { line = $0 }
-		line ~ /^[0-9]+ +execve\(/ && line ~ /= 0$/ { execs++ }
-		line ~ /^[0-9]+ +(clone3?|v?fork)\(/ && line ~ /= [1-9][0-9]*$/ &&
-			line !~ /CLONE_THREAD/ { forks++ }
-		{ line = "" }
-		# minus strace'"'"'s exec of the agent
-		END { printf "%d %d\n", execs - 1, forks }' "$B_DIR/strace"
+	procs_count "$B_DIR/strace"
 }
 
 # rss_kib AGENT ACTION LEVEL STATE: median peak RSS (KiB) over 5 runs: the
@@ -226,7 +185,7 @@ for agent in vzfs fs; do
 	[ $agent = fs ] && bin=$FSAGENT
 	for a in "${ACTIONS[@]}"; do
 		IFS='|' read -r label action level state <<<"$a"
-		echo "vzfs-bench: $agent: $label" >&2
+		note "$agent: $label"
 		R[$agent,$label,ms]=$(time_ms "$bin" "$action" "$level" "$state") || exit 1
 		R[$agent,$label,procs]=$(procs "$bin" "$action" "$level" "$state") || exit 1
 		R[$agent,$label,rss]=$(rss_kib "$bin" "$action" "$level" "$state") || exit 1

@@ -82,6 +82,32 @@ logged_dc() {
 	done
 	at "$first" "$by: $3"
 }
+# db_started_on NODE: crm_mon on NODE shows db's container started there
+db_started_on() {
+	"$NET/run.sh" "$1" crm_mon -1 2>/dev/null | grep -q "p_ct_101.*Started $1"
+}
+# db_timeline NODE WHAT [WHO LOG REGEX TEXT]...: the end of db's move to
+# NODE, after the event at T0. Waits for db there, seen from the host
+# (watch) and by Pacemaker (crm_mon), saying on stderr when it did not
+# WHAT within 60 s; puts on the timeline the first line since T0 of each
+# WHO's LOG that matches REGEX, as TEXT (WHO "dc": whichever node logged
+# it first); prints the timeline, then the cluster as NODE sees it.
+db_timeline() {
+	local node=$1 what=$2
+	shift 2
+	watch db "$node" || echo "demo.sh: db did not $what within 60 s" >&2
+	wait_for 30 db_started_on "$node"
+	while [ $# -ge 4 ]; do
+		if [ "$1" = dc ]; then
+			logged_dc "$2" "$3" "$4"
+		else
+			logged "$1" "$2" "$3" "$4"
+		fi
+		shift 4
+	done
+	print_timeline
+	"$NET/run.sh" "$node" crm_mon -1 | sed -n '/Node List/,$p'
+}
 
 echo
 echo "== power cut: deimos (SIGKILL of its namespace init: every process of the node dies)"
@@ -89,42 +115,36 @@ echo off >"$STATE/reboot" # fencing powers deimos off; we power it on later
 T0=$(ts)
 kill -KILL "$(node_pid deimos)"
 at 0 "deimos killed, with container 101 and its mount of /Data/db"
-watch db phobos || echo "demo.sh: db did not come up on phobos within 60 s" >&2
-wait_for 30 eval '"$NET/run.sh" phobos crm_mon -1 2>/dev/null | grep -q "p_ct_101.*Started phobos"'
-logged phobos cluster/corosync.log 'A new membership .* Members left' \
-	"corosync: deimos left the membership (token 1000 ms + consensus 1200 ms)"
-logged phobos pacemaker/pacemaker.log 'Requesting fencing .* of node deimos' \
-	"Pacemaker asks to fence deimos"
-logged phobos pacemaker/pacemaker.log "Operation '(reboot|off)' targeting deimos .*: OK" \
-	"deimos fenced (fence_vzha_ns, through the host's relay)"
-logged phobos pacemaker/pacemaker.log 'Result of start operation for p_fs_db on phobos: ok' \
-	"p_fs_db (ocf:vzha:vzfs) start returned ok"
-logged phobos pacemaker/pacemaker.log 'Result of start operation for p_ct_101 on phobos: ok' \
+db_timeline phobos "come up on phobos" \
+	phobos cluster/corosync.log 'A new membership .* Members left' \
+	"corosync: deimos left the membership (token 1000 ms + consensus 1200 ms)" \
+	phobos pacemaker/pacemaker.log 'Requesting fencing .* of node deimos' \
+	"Pacemaker asks to fence deimos" \
+	phobos pacemaker/pacemaker.log "Operation '(reboot|off)' targeting deimos .*: OK" \
+	"deimos fenced (fence_vzha_ns, through the host's relay)" \
+	phobos pacemaker/pacemaker.log 'Result of start operation for p_fs_db on phobos: ok' \
+	"p_fs_db (ocf:vzha:vzfs) start returned ok" \
+	phobos pacemaker/pacemaker.log 'Result of start operation for p_ct_101 on phobos: ok' \
 	"p_ct_101 (ocf:vzha:openvz) start returned ok: db is back"
-print_timeline
-"$NET/run.sh" phobos crm_mon -1 | sed -n '/Node List/,$p'
 
 echo
 echo "== deimos powered on again: db fails back (resource-stickiness=0, the seed's auto_failback on)"
 T0=$(ts)
 "$NET/up.sh" --node deimos >/dev/null
 at "$(since "$T0")" "deimos: booted, corosync and pacemakerd started"
-watch db deimos || echo "demo.sh: db did not come back to deimos within 60 s" >&2
-wait_for 30 eval '"$NET/run.sh" deimos crm_mon -1 2>/dev/null | grep -q "p_ct_101.*Started deimos"'
-logged phobos cluster/corosync.log 'A new membership .* Members joined' \
-	"corosync: deimos joined the membership"
-logged_dc pacemaker/pacemaker.log 'Initiating stop operation p_ct_101_stop_0' \
-	"Pacemaker moves db home: stopping container 101 on phobos"
-logged phobos pacemaker/pacemaker.log 'Result of stop operation for p_ct_101 on phobos: ok' \
-	"p_ct_101 stop returned ok (container 101 shut down cleanly)"
-logged phobos pacemaker/pacemaker.log 'Result of stop operation for p_fs_db on phobos: ok' \
-	"p_fs_db stop returned ok (/Data/db unmounted)"
-logged deimos pacemaker/pacemaker.log 'Result of start operation for p_fs_db on deimos: ok' \
-	"p_fs_db start returned ok"
-logged deimos pacemaker/pacemaker.log 'Result of start operation for p_ct_101 on deimos: ok' \
+db_timeline deimos "come back to deimos" \
+	phobos cluster/corosync.log 'A new membership .* Members joined' \
+	"corosync: deimos joined the membership" \
+	dc pacemaker/pacemaker.log 'Initiating stop operation p_ct_101_stop_0' \
+	"Pacemaker moves db home: stopping container 101 on phobos" \
+	phobos pacemaker/pacemaker.log 'Result of stop operation for p_ct_101 on phobos: ok' \
+	"p_ct_101 stop returned ok (container 101 shut down cleanly)" \
+	phobos pacemaker/pacemaker.log 'Result of stop operation for p_fs_db on phobos: ok' \
+	"p_fs_db stop returned ok (/Data/db unmounted)" \
+	deimos pacemaker/pacemaker.log 'Result of start operation for p_fs_db on deimos: ok' \
+	"p_fs_db start returned ok" \
+	deimos pacemaker/pacemaker.log 'Result of start operation for p_ct_101 on deimos: ok' \
 	"p_ct_101 start returned ok: db is home"
-print_timeline
-"$NET/run.sh" deimos crm_mon -1 | sed -n '/Node List/,$p'
 echo on >"$STATE/reboot" # from now on, a fenced node boots again
 trap - INT TERM HUP
 

@@ -22,45 +22,13 @@
 #   DRBD_SIM_TEST_KEEP=1 bash tests/sim/test-drbd-sim.sh   (keeps the worlds)
 
 # shellcheck disable=SC2016 # some expected texts hold a literal $
-set -u
-export LC_ALL=C TZ=UTC
-
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# TAP (ok, not_ok, check, diag, skip_all): the system tests'
+. "$here/../system/lib.sh"
 SIM=${DRBD_SIM:-$here/drbd-sim}
 FIX=${DRBD84_FIXTURES:-$here/../fixtures/drbd84}
 
-T_NUM=0
-T_FAILED=0
-T_DIR=
-
 # ---------------------------------------------------------------- TAP
-
-ok() {
-	T_NUM=$((T_NUM + 1))
-	echo "ok $T_NUM - $*"
-}
-
-not_ok() {
-	T_NUM=$((T_NUM + 1))
-	T_FAILED=$((T_FAILED + 1))
-	echo "not ok $T_NUM - $*"
-}
-
-diag() {
-	printf '%s\n' "$@" | sed 's/^/# /'
-}
-
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-
-skip_all() {
-	echo "1..0 # SKIP $*"
-	echo "SKIPPED: $*" >&2
-	exit 0
-}
 
 # DRBD_SIM_TEST_KEEP=1 keeps the worlds (and says where) for a post-mortem
 on_exit() {
@@ -106,6 +74,7 @@ proc_of() {
 	echo "$WORLD/$1/root/proc/drbd"
 }
 
+# expect_rc DESC CODE: lib.sh's, but showing stdout as well on failure
 expect_rc() {
 	if [ "$rc" = "$2" ]; then
 		ok "$1 (rc $rc)"

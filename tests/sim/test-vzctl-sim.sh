@@ -18,11 +18,9 @@
 #   bash tests/sim/test-vzctl-sim.sh
 
 # shellcheck disable=SC2016 # bash -c '...' scripts take their values as "$1"
-set -u
-export LC_ALL=C
-
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top_builddir=${top_builddir:-$(cd "$here/../.." && pwd)}
+# TAP (ok, not_ok, check, diag, skip_all), top_builddir: the system tests'
+. "$here/../system/lib.sh"
 SIM=${VZCTL_SIM:-$top_builddir/tests/sim/vzctl-sim}
 SIM_SH=${VZCTL_SIM_SH:-$here/vzctl-sim.sh}
 FRONT=1
@@ -34,45 +32,15 @@ if [ ! -x "$SIM" ] && [ -z "${VZCTL_SIM-}" ]; then
 fi
 [ "$SIM" != "$SIM_SH" ] || FRONT=0
 
-T_NUM=0
-T_FAILED=0
-T_DIR=
 LOOP=
 CLEANED=0
 CTS=()
 
 # ---------------------------------------------------------------- TAP
 
-ok() {
-	T_NUM=$((T_NUM + 1))
-	echo "ok $T_NUM - $*"
-}
-
-not_ok() {
-	T_NUM=$((T_NUM + 1))
-	T_FAILED=$((T_FAILED + 1))
-	echo "not ok $T_NUM - $*"
-}
-
-diag() {
-	printf '%s\n' "$@" | sed 's/^/# /'
-}
-
 skip() {
 	T_NUM=$((T_NUM + 1))
 	echo "ok $T_NUM # SKIP $*"
-}
-
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-
-skip_all() {
-	echo "1..0 # SKIP $*"
-	echo "SKIPPED: $*" >&2
-	exit 0
 }
 
 # ---------------------------------------------------------------- cleanup
@@ -149,6 +117,7 @@ vz() {
 	err=$(cat "$T_DIR/stderr")
 }
 
+# expect_rc DESC CODE: lib.sh's, but showing stdout as well on failure
 expect_rc() {
 	if [ "$rc" = "$2" ]; then
 		ok "$1 (rc $rc)"

@@ -33,7 +33,6 @@ if ! command -v crm_resource >/dev/null 2>&1 ||
 fi
 t_init
 
-OCF_RNG=${OCF_RNG:-/usr/share/pcs/data/ocf-1.1.rng}
 NODE=deimos
 PEER=phobos
 
@@ -83,22 +82,8 @@ echo "\$OCF_RESOURCE_INSTANCE \$*" >>'$T_DIR/crm_attribute.calls'
 STUB
 chmod 755 "$T_DIR/sbin/crm_attribute"
 
-# the seed's db resource (drbd-sim.sh's configuration, db only)
-cat >"$T_DIR/drbd.conf" <<'CONF'
-global { usage-count no; }
-common {
-	disk { on-io-error detach; }
-	net { cram-hmac-alg "sha1"; shared-secret "DJujhjltepbyfFDRbtddtLzlmrf";
-	      after-sb-0pri discard-younger-primary; after-sb-1pri consensus;
-	      after-sb-2pri disconnect; rr-conflict disconnect; }
-}
-resource db {
-	protocol C;
-	on deimos { device /dev/drbd0; disk /dev/VGroup00/db; address 192.168.5.101:7788; flexible-meta-disk internal; }
-	on phobos { device /dev/drbd0; disk /dev/VGroup00/db; address 192.168.5.102:7788; flexible-meta-disk internal; }
-}
-CONF
-sim init --config "$T_DIR/drbd.conf" --nodes "$NODE $PEER" >/dev/null ||
+# the seed's drbd.conf, as drbd-sim.sh has it: the test uses db only
+sim init --config "$top_srcdir/tests/sim/seed-drbd.conf" --nodes "$NODE $PEER" >/dev/null ||
 	skip_all "drbd-sim init failed"
 CONF=$W/drbd.conf
 
@@ -145,12 +130,6 @@ env_seen() {
 
 # ---------------------------------------------------------------- ocf-tester
 
-# ocf-tester (resource-agents 4.12) checks the meta-data with
-# `xmllint --valid` against ra-api-1.dtd, which is OCF 1.0: it has no
-# unique-group, so OCF 1.1 meta-data cannot pass it. When that is the
-# only objection, ocf-tester's xmllint is pointed at the OCF 1.1 schema
-# instead (through PATH), as vzfs-pacemaker.sh does.
-#
 # Promote and demote: ocf-tester calls demote, then promote, once; if
 # neither returns 3 (unimplemented) it runs demote, promote, demote,
 # demote, promote, promote, demote, each expected to return 0. It needs
@@ -161,46 +140,17 @@ env_seen() {
 # ocf:vzha:drbd reads none of them, so it needs none (crm_resource below
 # does pass them, from the clone's meta attributes). What promote does
 # need is UpToDate data: the initial sync above.
-ocf_tester() {
-	local path=$PATH dtd_log=$T_DIR/dtd.log
-	if ! "$DRBD" meta-data | (cd /usr/share/resource-agents 2>/dev/null &&
-		xmllint --noout --valid -) >"$dtd_log" 2>&1; then
-		if [ ! -r "$OCF_RNG" ]; then
-			skip_point "ocf-tester: meta-data fails its OCF 1.0 DTD and $OCF_RNG (pcs) is missing to check it instead"
-			return
-		fi
-		printf '#!/bin/sh\nexec %s --noout --relaxng %s -\n' \
-			"$(command -v xmllint)" "$OCF_RNG" >"$T_DIR/bin/xmllint"
-		chmod 755 "$T_DIR/bin/xmllint"
-		path=$T_DIR/bin:$PATH
-		diag "ocf-tester checks meta-data against ra-api-1.dtd (OCF 1.0);" \
-			"here it validates against $OCF_RNG instead." \
-			"xmllint --valid said: $(head -n 1 "$dtd_log")"
-	fi
-	rm -f "$T_DIR/env.seen"
-	PATH=$path ocf-tester -v -n p_drbd_db -o drbd_resource=db \
+rm -f "$T_DIR/env.seen"
+if have_ocf_tester &&
+	ocf_tester ocf-tester -v -n p_drbd_db -o drbd_resource=db \
 		-o drbdconf="$CONF" -o drbdadm="$T_DIR/bin/drbdadm" \
-		-o drbdsetup="$T_DIR/bin/drbdsetup" "$AGENT" \
-		>"$T_DIR/ocf-tester.out" 2>&1
-	rc=$?
-	if [ "$rc" = 0 ]; then
-		ok "ocf-tester passes (rc 0)"
-	else
-		not_ok "ocf-tester fails (rc $rc)"
-		diag "$(cat "$T_DIR/ocf-tester.out")"
-	fi
+		-o drbdsetup="$T_DIR/bin/drbdsetup"; then
 	env_seen "ocf-tester"
 	check "ocf-tester tested promote and demote" eval \
 		'grep -q "^Testing: promotion of promoted resource" "$T_DIR/ocf-tester.out" &&
 		 ! grep -q "does not support the \(promote\|demote\) action" "$T_DIR/ocf-tester.out"'
 	check "ocf-tester leaves db down on $NODE" eval '! proc_db | grep -q "cs:"'
 	check "and no promotion score behind" [ "$(score p_drbd_db)" = none ]
-}
-
-if command -v ocf-tester >/dev/null 2>&1 && command -v xmllint >/dev/null 2>&1; then
-	ocf_tester
-else
-	skip_point "ocf-tester: needs ocf-tester and xmllint (apt-get install resource-agents libxml2-utils)"
 fi
 
 # ---------------------------------------------------------------- crm_resource
@@ -287,57 +237,15 @@ check "crm_resource shows why" out_has "returned 6 .*nosuch"
 
 # ---------------------------------------------------------------- meta-data
 
-"$DRBD" meta-data >"$T_DIR/meta.xml"
-crm_resource --show-metadata ocf:vzha:drbd >"$T_DIR/show.xml" 2>"$T_DIR/stderr"
-rc=$?
-if [ "$rc" = 0 ] && cmp -s "$T_DIR/meta.xml" "$T_DIR/show.xml"; then
-	ok "crm_resource --show-metadata ocf:vzha:drbd is the agent's meta-data"
-else
-	not_ok "crm_resource --show-metadata ocf:vzha:drbd (rc $rc) differs from the agent's meta-data"
-	diag "$(diff -u "$T_DIR/meta.xml" "$T_DIR/show.xml" | head -n 20; cat "$T_DIR/stderr")"
-fi
-
+check_show_metadata "$DRBD" drbd
 PARAMS="drbd_resource drbdconf drbdadm drbdsetup"
-crm_params() {
-	local p
-	for p in $PARAMS; do
-		grep -Eq "^$p\*? \(" "$T_DIR/crm.out" || return 1
-	done
-}
-if command -v crm >/dev/null 2>&1; then
-	# HOME: crmsh creates ~/.cache/crm and ~/.config/crm
-	HOME=$T_DIR timeout 120 crm ra info ocf:vzha:drbd \
-		>"$T_DIR/crm.out" 2>"$T_DIR/crm.err"
-	rc=$?
-	if [ "$rc" = 0 ]; then
-		ok "crm ra info ocf:vzha:drbd exits 0"
-	else
-		not_ok "crm ra info ocf:vzha:drbd exits $rc"
-		diag "$(cat "$T_DIR/crm.err")"
-	fi
-	check "crm ra info lists $PARAMS" crm_params
+if crm_ra_info drbd; then
+	# shellcheck disable=SC2086 # PARAMS: one word a parameter
+	check "crm ra info lists $PARAMS" crm_lists $PARAMS
 	check "and marks drbd_resource required" \
 		grep -Eq '^drbd_resource\* \(' "$T_DIR/crm.out"
-else
-	skip_point "crm ra info: crm is not installed (apt-get install crmsh)"
 fi
-
-if command -v pcs >/dev/null 2>&1; then
-	timeout 120 pcs resource describe ocf:vzha:drbd \
-		>"$T_DIR/pcs.out" 2>"$T_DIR/pcs.err"
-	rc=$?
-	if [ "$rc" != 0 ] && grep -Eqi 'pcsd|unable to connect|not authorized|cluster is not' "$T_DIR/pcs.err"; then
-		skip_point "pcs resource describe: pcs needs what is not here: $(head -n 1 "$T_DIR/pcs.err")"
-	else
-		if [ "$rc" = 0 ]; then
-			ok "pcs resource describe ocf:vzha:drbd exits 0"
-		else
-			not_ok "pcs resource describe ocf:vzha:drbd exits $rc"
-			diag "$(cat "$T_DIR/pcs.err")"
-		fi
-		check "pcs describes drbd_resource as required" \
-			grep -q "^  drbd_resource (required)" "$T_DIR/pcs.out"
-	fi
-else
-	skip_point "pcs resource describe: pcs is not installed (apt-get install pcs)"
+if pcs_describe drbd; then
+	check "pcs describes drbd_resource as required" \
+		grep -q "^  drbd_resource (required)" "$T_DIR/pcs.out"
 fi

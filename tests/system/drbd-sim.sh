@@ -26,28 +26,8 @@ ln -s "$SIM" "$T_DIR/bin/drbdsetup"
 # crm_attribute stand-in: records the promotion score per node
 cp "$(dirname "$0")/crm_attribute" "$T_DIR/sbin/"
 
-cat >"$T_DIR/drbd.conf" <<'CONF'
-# the seed article's drbd.conf (handlers trimmed to what 8.4 accepts)
-global { usage-count no; }
-common {
-	handlers { outdate-peer "/usr/lib/heartbeat/drbd-peer-outdater -t 5"; }
-	disk { on-io-error detach; }
-	net { cram-hmac-alg "sha1"; shared-secret "DJujhjltepbyfFDRbtddtLzlmrf";
-	      after-sb-0pri discard-younger-primary; after-sb-1pri consensus;
-	      after-sb-2pri disconnect; rr-conflict disconnect; }
-}
-resource db {
-	protocol C;
-	on deimos { device /dev/drbd0; disk /dev/VGroup00/db; address 192.168.5.101:7788; flexible-meta-disk internal; }
-	on phobos { device /dev/drbd0; disk /dev/VGroup00/db; address 192.168.5.102:7788; flexible-meta-disk internal; }
-}
-resource apps {
-	protocol C;
-	on deimos { device /dev/drbd1; disk /dev/VGroup00/apps; address 192.168.5.101:7789; flexible-meta-disk internal; }
-	on phobos { device /dev/drbd1; disk /dev/VGroup00/apps; address 192.168.5.102:7789; flexible-meta-disk internal; }
-}
-CONF
-"$SIM" init --config "$T_DIR/drbd.conf" --nodes "deimos phobos" --drbd-version "$V" >/dev/null ||
+# the seed's drbd.conf: resources db and apps
+"$SIM" init --config "$top_srcdir/tests/sim/seed-drbd.conf" --nodes "deimos phobos" --drbd-version "$V" >/dev/null ||
 	skip_all "drbd-sim init failed"
 
 # on NODE ACTION RES [ARGS...]: the agent on NODE for resource RES

@@ -24,8 +24,6 @@ if ! command -v crm_resource >/dev/null 2>&1 ||
 fi
 t_init
 
-OCF_RNG=${OCF_RNG:-/usr/share/pcs/data/ocf-1.1.rng}
-
 # pids_rooted_in DIR: live processes whose root directory is DIR or below.
 pids_rooted_in() {
 	local d r
@@ -56,47 +54,6 @@ at_exit kill_leftovers
 install_agent "$OPENVZ" openvz
 
 # ---------------------------------------------------------------- helpers
-
-# ocf_tester NAME -o PARAM=VALUE...: ocf-tester on the installed agent.
-# ocf-tester (resource-agents 4.12) checks the meta-data with
-# `xmllint --valid` against ra-api-1.dtd, which is OCF 1.0: it has no
-# <option>, no type="select", so OCF 1.1 meta-data cannot pass it. When
-# that is the only objection, ocf-tester's xmllint is pointed at the OCF
-# 1.1 schema instead (through PATH), as vzfs-pacemaker.sh does.
-ocf_tester() {
-	local name=$1 path=$PATH dtd_log=$T_DIR/dtd.log
-	shift
-	if ! "$OPENVZ" meta-data | (cd /usr/share/resource-agents 2>/dev/null &&
-		xmllint --noout --valid -) >"$dtd_log" 2>&1; then
-		if [ ! -r "$OCF_RNG" ]; then
-			skip_point "ocf-tester $name: meta-data fails its OCF 1.0 DTD and $OCF_RNG (pcs) is missing to check it instead"
-			return
-		fi
-		mkdir -p "$T_DIR/bin"
-		printf '#!/bin/sh\nexec %s --noout --relaxng %s -\n' \
-			"$(command -v xmllint)" "$OCF_RNG" >"$T_DIR/bin/xmllint"
-		chmod 755 "$T_DIR/bin/xmllint"
-		path=$T_DIR/bin:$PATH
-		[ -n "${said_rng:-}" ] ||
-			diag "ocf-tester checks meta-data against ra-api-1.dtd (OCF 1.0);" \
-				"here it validates against $OCF_RNG instead." \
-				"xmllint --valid said: $(head -n 1 "$dtd_log")"
-		said_rng=1
-	fi
-	PATH=$path ocf-tester -n "$name" "$@" "$AGENT" \
-		>"$T_DIR/ocf-tester.out" 2>&1
-	rc=$?
-	if [ "$rc" = 0 ]; then
-		ok "ocf-tester $name passes (rc 0)"
-	else
-		not_ok "ocf-tester $name fails (rc $rc)"
-		diag "$(cat "$T_DIR/ocf-tester.out")"
-	fi
-}
-
-have_ocf_tester() {
-	command -v ocf-tester >/dev/null 2>&1 && command -v xmllint >/dev/null 2>&1
-}
 
 # primitive ID NAME=VALUE...: the XML of one ocf:vzha:openvz primitive.
 primitive() {
@@ -168,12 +125,11 @@ lxc_part() {
 	}
 
 	if have_ocf_tester; then
-		ocf_tester openvz_lxc -o backend=lxc -o ctid="$name" \
-			-o lxcpath="$lxcpath" -o inner_check="cat /etc/inittab"
+		ocf_tester "ocf-tester openvz_lxc" -n openvz_lxc -o backend=lxc \
+			-o ctid="$name" -o lxcpath="$lxcpath" \
+			-o inner_check="cat /etc/inittab"
 		check "lxc: ocf-tester leaves $name stopped" \
 			eval '[ "$(lxc_state)" = STOPPED ]'
-	else
-		skip_point "ocf-tester: needs ocf-tester and xmllint (apt-get install resource-agents libxml2-utils)"
 	fi
 
 	check "lxc: the CIB takes an ocf:vzha:openvz primitive" \
@@ -231,12 +187,10 @@ vzctl_part() {
 
 	# ocf-tester keeps its environment: the simulator finds its world
 	if have_ocf_tester; then
-		VZCTL_SIM_ROOT=$SIMROOT ocf_tester openvz_vz -o ctid=101 \
-			-o vzctl="$SIM" -o vzconfdir="$SIMROOT" \
-			-o inner_check="cat /etc/issue"
+		VZCTL_SIM_ROOT=$SIMROOT ocf_tester "ocf-tester openvz_vz" \
+			-n openvz_vz -o ctid=101 -o vzctl="$SIM" \
+			-o vzconfdir="$SIMROOT" -o inner_check="cat /etc/issue"
 		check "vzctl: ocf-tester leaves CT 101 stopped and unmounted" vz_stopped
-	else
-		skip_point "ocf-tester: needs ocf-tester and xmllint (apt-get install resource-agents libxml2-utils)"
 	fi
 
 	# crm_resource (2.1.5) runs the agent with its own environment, but
@@ -296,57 +250,15 @@ fi
 
 # ---------------------------------------------------------------- meta-data
 
-"$OPENVZ" meta-data >"$T_DIR/meta.xml"
-crm_resource --show-metadata ocf:vzha:openvz >"$T_DIR/show.xml" 2>"$T_DIR/stderr"
-rc=$?
-if [ "$rc" = 0 ] && cmp -s "$T_DIR/meta.xml" "$T_DIR/show.xml"; then
-	ok "crm_resource --show-metadata ocf:vzha:openvz is the agent's meta-data"
-else
-	not_ok "crm_resource --show-metadata ocf:vzha:openvz (rc $rc) differs from the agent's meta-data"
-	diag "$(diff -u "$T_DIR/meta.xml" "$T_DIR/show.xml" | head -n 20; cat "$T_DIR/stderr")"
-fi
-
+check_show_metadata "$OPENVZ" openvz
 PARAMS="ctid veid backend vzctl vzconfdir lxcpath inner_check require_mounted"
-crm_params() {
-	local p
-	for p in $PARAMS; do
-		grep -Eq "^$p\*? \(" "$T_DIR/crm.out" || return 1
-	done
-}
-if command -v crm >/dev/null 2>&1; then
-	# HOME: crmsh creates ~/.cache/crm and ~/.config/crm
-	HOME=$T_DIR timeout 120 crm ra info ocf:vzha:openvz \
-		>"$T_DIR/crm.out" 2>"$T_DIR/crm.err"
-	rc=$?
-	if [ "$rc" = 0 ]; then
-		ok "crm ra info ocf:vzha:openvz exits 0"
-	else
-		not_ok "crm ra info ocf:vzha:openvz exits $rc"
-		diag "$(cat "$T_DIR/crm.err")"
-	fi
-	check "crm ra info lists $PARAMS" crm_params
-else
-	skip_point "crm ra info: crm is not installed (apt-get install crmsh)"
+if crm_ra_info openvz; then
+	# shellcheck disable=SC2086 # PARAMS: one word a parameter
+	check "crm ra info lists $PARAMS" crm_lists $PARAMS
 fi
-
-if command -v pcs >/dev/null 2>&1; then
-	timeout 120 pcs resource describe ocf:vzha:openvz \
-		>"$T_DIR/pcs.out" 2>"$T_DIR/pcs.err"
-	rc=$?
-	if [ "$rc" != 0 ] && grep -Eqi 'pcsd|unable to connect|not authorized|cluster is not' "$T_DIR/pcs.err"; then
-		skip_point "pcs resource describe: pcs needs what is not here: $(head -n 1 "$T_DIR/pcs.err")"
-	else
-		if [ "$rc" = 0 ]; then
-			ok "pcs resource describe ocf:vzha:openvz exits 0"
-		else
-			not_ok "pcs resource describe ocf:vzha:openvz exits $rc"
-			diag "$(cat "$T_DIR/pcs.err")"
-		fi
-		check "pcs describes ctid as required, backend and inner_check" \
-			eval 'grep -q "^  ctid (required)" "$T_DIR/pcs.out" &&
-			      grep -q "^  backend" "$T_DIR/pcs.out" &&
-			      grep -q "^  inner_check" "$T_DIR/pcs.out"'
-	fi
-else
-	skip_point "pcs resource describe: pcs is not installed (apt-get install pcs)"
+if pcs_describe openvz; then
+	check "pcs describes ctid as required, backend and inner_check" \
+		eval 'grep -q "^  ctid (required)" "$T_DIR/pcs.out" &&
+		      grep -q "^  backend" "$T_DIR/pcs.out" &&
+		      grep -q "^  inner_check" "$T_DIR/pcs.out"'
 fi
