@@ -57,9 +57,8 @@ struct scan {
 
 static void scan_done(struct scan *s)
 {
-	for (size_t i = 0; i < s->n_ns; i++) {
+	for (size_t i = 0; i < s->n_ns; i++)
 		mountinfo_done(&s->ns[i].mi);
-	}
 	free(s->ns);
 	free(s->groups);
 	free(s->dev_ids);

@@ -47,7 +47,9 @@ rc=$?
 diag "$out"
 [ $rc = 0 ] || { not_ok "the cluster starts from scratch"; exit 1; }
 ok "the cluster starts from scratch in $(since "$T") s (disk, containers, CIB, boot)"
-printf '%-28s %-5s %7s %7s %7s %7s %7s %7s\n' event svc running members fenced stopped fs ct >"$RESULTS"
+FMT='%-28s %-5s %7s %7s %7s %7s %7s %7s %7s\n'
+# shellcheck disable=SC2059 # the format is ours
+printf "$FMT" event svc running members fenced stopped fs ct agents >"$RESULTS"
 
 # ---------------------------------------------------------------- checks
 
@@ -121,13 +123,14 @@ check_tokens() {
 # record EVENT SVC TOTAL: one line of the results table, with the phases
 # last measured
 record() {
-	printf '%-28s %-5s %7s %7s %7s %7s %7s %7s\n' "$1" "$2" "$3" \
+	# shellcheck disable=SC2059 # the format is ours
+	printf "$FMT" "$1" "$2" "$3" \
 		"${PH_members:--}" "${PH_fenced:--}" "${PH_stopped:--}" "${PH_fs:--}" \
-		"${PH_ct:--}" >>"$RESULTS"
-	PH_members= PH_fenced= PH_stopped= PH_fs= PH_ct=
+		"${PH_ct:--}" "${PH_agents:--}" >>"$RESULTS"
+	PH_members= PH_fenced= PH_stopped= PH_fs= PH_ct= PH_agents=
 }
 phases_diag() {
-	diag "$1: membership +$PH_members s, fenced +$PH_fenced s, container stopped on the old node +$PH_stopped s, p_fs started +$PH_fs s, p_ct started +$PH_ct s"
+	diag "$1: membership +$PH_members s, fenced +$PH_fenced s, container stopped on the old node +$PH_stopped s, p_fs started +$PH_fs s, p_ct started +$PH_ct s, the two starts ran $PH_agents s"
 }
 
 # until_on SVC NODE: waits (BOUND s) for SVC to run on NODE; the time
@@ -301,6 +304,7 @@ diag "Seconds from each fault (power cut, boot, cable) until:" \
 	"  fenced   the peer fenced (pacemaker-fenced: OK)" \
 	"  stopped  failback: the container stopped on the node that kept it" \
 	"  fs, ct   the vzfs and openvz starts returned on the node taking the service" \
+	"  agents   how long those two starts ran, from Pacemaker's request to their result (the agents' own time)" \
 	"Host load average now: $(cut -d' ' -f1-3 /proc/loadavg) (results also in $RESULTS)" "" "$(cat "$RESULTS")"
 { echo "# $(date -u +%FT%TZ) token $TOKEN ms, load $(cut -d' ' -f1-3 /proc/loadavg)"; cat "$RESULTS"; } \
 	>>"$STATE/results-history.txt"

@@ -279,11 +279,17 @@ crm_ra_info() {
 	HOME=$T_DIR timeout 120 crm ra info "$ra" \
 		>"$T_DIR/crm.out" 2>"$T_DIR/crm.err"
 	rc=$?
+	rc_point "crm ra info $ra" "$T_DIR/crm.err"
+}
+
+# rc_point WHAT ERRFILE: one test point on $rc, "WHAT exits 0", else the
+# code, with ERRFILE (the command's stderr) as diagnostics
+rc_point() {
 	if [ "$rc" = 0 ]; then
-		ok "crm ra info $ra exits 0"
+		ok "$1 exits 0"
 	else
-		not_ok "crm ra info $ra exits $rc"
-		diag "$(cat "$T_DIR/crm.err")"
+		not_ok "$1 exits $rc"
+		diag "$(cat "$2")"
 	fi
 }
 
@@ -311,12 +317,7 @@ pcs_describe() {
 		skip_point "pcs resource describe: pcs needs what is not here: $(head -n 1 "$T_DIR/pcs.err")"
 		return 1
 	fi
-	if [ "$rc" = 0 ]; then
-		ok "pcs resource describe $ra exits 0"
-	else
-		not_ok "pcs resource describe $ra exits $rc"
-		diag "$(cat "$T_DIR/pcs.err")"
-	fi
+	rc_point "pcs resource describe $ra" "$T_DIR/pcs.err"
 }
 
 # run_agent ACTION [NAME=VALUE...]: runs vzfs with OCF_RESKEY_NAME=VALUE,

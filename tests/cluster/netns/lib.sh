@@ -153,9 +153,11 @@ first_after() {
 # from OLD to NEW were logged, in seconds after T0: PH_members (failover:
 # NEW saw OLD leave; failback: OLD saw NEW join), PH_fenced (failover: OLD
 # fenced), PH_stopped (failback: the container stopped on OLD), PH_fs and
-# PH_ct (the agents' starts returned on NEW); "-" for a step not logged.
+# PH_ct (the agents' starts returned on NEW), PH_agents (how long those
+# two starts ran, from pacemaker-controld's request to their result); "-"
+# for a step not logged.
 phases() {
-	local t0=$1 new=$2 old=$3 svc=$4 ct=p_ct_${SVC_CT[$4]}
+	local t0=$1 new=$2 old=$3 svc=$4 ct=p_ct_${SVC_CT[$4]} fs_req ct_req
 	PH_fenced=- PH_stopped=-
 	if [ "$5" = failover ]; then
 		PH_members=$(first_after "$t0" "$new" cluster/corosync.log 'A new membership .* Members left')
@@ -166,4 +168,11 @@ phases() {
 	fi
 	PH_fs=$(first_after "$t0" "$new" pacemaker/pacemaker.log "Result of start operation for p_fs_$svc on $new: ok")
 	PH_ct=$(first_after "$t0" "$new" pacemaker/pacemaker.log "Result of start operation for $ct on $new: ok")
+	fs_req=$(first_after "$t0" "$new" pacemaker/pacemaker.log "Requesting local execution of start operation for p_fs_$svc on $new")
+	ct_req=$(first_after "$t0" "$new" pacemaker/pacemaker.log "Requesting local execution of start operation for $ct on $new")
+	PH_agents=-
+	case "$PH_fs$PH_ct$fs_req$ct_req" in
+	*-*) ;;
+	*) PH_agents=$(printf '%.2f' "$(echo "$PH_fs - $fs_req + $PH_ct - $ct_req" | bc)") ;;
+	esac
 }
