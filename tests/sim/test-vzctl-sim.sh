@@ -45,18 +45,6 @@ skip() {
 
 # ---------------------------------------------------------------- cleanup
 
-# pids_rooted_in DIR: live processes whose root directory is below DIR.
-pids_rooted_in() {
-	local d p r
-	for d in /proc/[0-9]*; do
-		p=${d#/proc/}
-		r=$(readlink "$d/root" 2>/dev/null) || continue
-		case $r in
-		"$1"/*) echo "$p" ;;
-		esac
-	done
-}
-
 # mounts_below DIR: mount points at or below DIR, deepest first.
 mounts_below() {
 	awk -v top="$1" '
@@ -69,7 +57,7 @@ mounts_below() {
 }
 
 cleanup() {
-	local ct p m _
+	local ct m
 	[ "$CLEANED" = 1 ] && return 0
 	CLEANED=1
 	[ -n "$T_DIR" ] || return 0
@@ -77,13 +65,7 @@ cleanup() {
 		SIM_STOP_TIMEOUT=1 vz_raw --quiet stop "$ct" --fast >/dev/null 2>&1
 	done
 	# anything the simulator failed to stop: by pid
-	for _ in 1 2 3; do
-		for p in $(pids_rooted_in "$T_DIR"); do
-			kill -KILL "$p" 2>/dev/null
-		done
-		[ -z "$(pids_rooted_in "$T_DIR")" ] && break
-		sleep 0.2
-	done
+	kill_rooted_in "$T_DIR"
 	mounts_below "$T_DIR" | while IFS= read -r m; do
 		umount "$m" 2>/dev/null || umount -l "$m"
 	done

@@ -114,6 +114,33 @@ at_exit() {
 	T_CLEANUPS+=("$1")
 }
 
+# pids_rooted_in DIR: live processes whose root directory is DIR or below
+# (a simulated container's processes: their root is its private area).
+pids_rooted_in() {
+	local d r
+	for d in /proc/[0-9]*; do
+		r=$(readlink "$d/root" 2>/dev/null) || continue
+		case $r in
+		"$1" | "$1"/*) echo "${d#/proc/}" ;;
+		esac
+	done
+}
+
+# kill_rooted_in DIR: SIGKILL, by pid, whatever still runs with its root
+# in DIR or below, until none is left (a second at most). For cleanups:
+# what a simulator failed to stop.
+kill_rooted_in() {
+	local p _
+	for _ in 1 2 3 4 5; do
+		for p in $(pids_rooted_in "$1"); do
+			kill -KILL "$p" 2>/dev/null
+		done
+		[ -z "$(pids_rooted_in "$1")" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 # track_pid PID: kill PID (by pid) at cleanup.
 track_pid() {
 	T_PIDS+=("$1")

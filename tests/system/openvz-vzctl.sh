@@ -19,30 +19,9 @@ t_init
 
 SIMROOT=$T_DIR/etc/vz
 
-# pids_rooted_in DIR: live processes whose root directory is DIR or below.
-pids_rooted_in() {
-	local d r
-	for d in /proc/[0-9]*; do
-		r=$(readlink "$d/root" 2>/dev/null) || continue
-		case $r in
-		"$1" | "$1"/*) echo "${d#/proc/}" ;;
-		esac
-	done
-}
-
 # Whatever the simulator failed to stop: by pid. Registered first, so it
 # runs after the containers' own cleanup below.
-kill_leftovers() {
-	local p _
-	for _ in 1 2 3 4 5; do
-		for p in $(pids_rooted_in "$T_DIR"); do
-			kill -KILL "$p" 2>/dev/null
-		done
-		[ -z "$(pids_rooted_in "$T_DIR")" ] && return 0
-		sleep 0.2
-	done
-}
-at_exit kill_leftovers
+at_exit "kill_rooted_in '$T_DIR'"
 
 sim() {
 	VZCTL_SIM_ROOT=$SIMROOT "$SIM" "$@"
