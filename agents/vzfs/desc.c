@@ -69,7 +69,10 @@ static const struct param_desc params[P_COUNT] = {
 			    "unmounts. safe: the same, but processes are found "
 			    "by reading /proc only, never by stat() through a "
 			    "process's files, so a hung filesystem cannot block "
-			    "the search. false: kill nothing; stop fails and "
+			    "the search; the search runs in a child process "
+			    "given half the time left, and one that does not "
+			    "finish fails the stop with the reason. false: kill "
+			    "nothing; stop fails and "
 			    "its reason lists the processes (pid and command).",
 	},
 	[P_STATUSFILE_PREFIX] = {

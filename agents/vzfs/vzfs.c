@@ -746,13 +746,90 @@ static int signal_holders(struct vzfs *v, struct holder *h, int n,
 	return sent;
 }
 
+/*
+ * force_unmount=safe's scan, in a child: NO_STAT mode never stats into
+ * the filesystem, but still reads each process's /proc/<pid>/maps, which
+ * waits for that process's mmap lock, and a process stuck on a hung
+ * filesystem may hold it. The child may block; we do not.
+ */
+#define SCAN_MAX 1024 /* holders reported back; the kill loop scans again */
+struct scan_job {
+	dev_t dev;
+	const char *dir;
+	int n;                  /* holders found, even beyond SCAN_MAX */
+	struct holder h[SCAN_MAX];
+};
+
+static int child_scan(void *arg)
+{
+	struct scan_job *j = arg;
+	_cleanup_free_ struct holder *h = NULL;
+	int n = holders_find(j->dev, j->dir, HOLDERS_NO_STAT, &h);
+
+	if (n < 0)
+		return -n;
+	j->n = n;
+	if (n > 0)
+		memcpy(j->h, h, sizeof(*h) * (size_t)(n < SCAN_MAX ? n : SCAN_MAX));
+	return 0;
+}
+
+static int find_holders_safe(struct vzfs *v, dev_t dev, struct holder **h,
+			     int *rc)
+{
+	const struct deadline *d = &v->ctx->deadline;
+	/* half of what is left: a scan that hangs must leave time to say so */
+	struct deadline half = deadline_sub(d, deadline_left_ms(d) / 2);
+	uint64_t t0 = deadline_now_ms();
+	struct scan_job *j;
+	int r, n = 0;
+
+	j = mmap(NULL, sizeof(*j), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (j == MAP_FAILED) {
+		*rc = ocf_fail(OCF_ERR_GENERIC, -errno, "cannot map scan page");
+		return -ENOMEM;
+	}
+	j->dev = dev;
+	j->dir = v->dir;
+	r = run_fn(child_scan, j, &half);
+	if (r == -ETIMEDOUT) {
+		*rc = ocf_fail(OCF_ERR_GENERIC, 0,
+			       "searching /proc for processes using %s did not finish in %llu ms: a process's memory map stays locked, as by a process stuck on a hung filesystem",
+			       v->dir,
+			       (unsigned long long)(deadline_now_ms() - t0));
+		n = -ETIMEDOUT;
+	} else if (r < 0) {
+		*rc = ocf_fail(OCF_ERR_GENERIC, r,
+			       "cannot search /proc for processes using %s",
+			       v->dir);
+		n = r;
+	} else if (j->n > 0) {
+		int max = j->n < SCAN_MAX ? j->n : SCAN_MAX;
+
+		*h = calloc((size_t)max, sizeof(**h));
+		if (!*h) {
+			*rc = ocf_fail(OCF_ERR_GENERIC, -ENOMEM, "holders of %s",
+				       v->dir);
+			n = -ENOMEM;
+		}
+		/* the child skipped itself, not us */
+		for (int i = 0; *h && i < max; i++)
+			if (j->h[i].pid != getpid())
+				(*h)[n++] = j->h[i];
+	}
+	(void)munmap(j, sizeof(*j));
+	return n;
+}
+
 /* Finds who holds the filesystem. rc set on failure. */
 static int find_holders(struct vzfs *v, dev_t dev, struct holder **h, int *rc)
 {
-	int mode = v->ctx->p[P_FORCE_UNMOUNT].choice;
-	int n = holders_find(dev, v->dir,
-			     mode == UNMOUNT_SAFE ? HOLDERS_NO_STAT : 0, h);
+	int n;
 
+	if (v->ctx->p[P_FORCE_UNMOUNT].choice == UNMOUNT_SAFE)
+		return find_holders_safe(v, dev, h, rc);
+	n = holders_find(dev, v->dir, 0, h);
 	if (n < 0)
 		*rc = ocf_fail(OCF_ERR_GENERIC, n,
 			       "cannot search /proc for processes using %s",
