@@ -70,7 +70,7 @@ static const struct param_desc params[P_COUNT] = {
 			    "by reading /proc only, never by stat() through a "
 			    "process's files, so a hung filesystem cannot block "
 			    "the search; the search runs in a child process "
-			    "given half the time left, and one that does not "
+			    "under the stop's deadline, and one that does not "
 			    "finish fails the stop with the reason. false: kill "
 			    "nothing; stop fails and "
 			    "its reason lists the processes (pid and command).",

@@ -753,6 +753,7 @@ static int signal_holders(struct vzfs *v, struct holder *h, int n,
  * filesystem may hold it. The child may block; we do not.
  */
 #define SCAN_MAX 1024 /* holders reported back; the kill loop scans again */
+#define SCAN_MIN_MS 500
 struct scan_job {
 	dev_t dev;
 	const char *dir;
@@ -778,11 +779,22 @@ static int find_holders_safe(struct vzfs *v, dev_t dev, struct holder **h,
 			     int *rc)
 {
 	const struct deadline *d = &v->ctx->deadline;
-	/* half of what is left: a scan that hangs must leave time to say so */
-	struct deadline half = deadline_sub(d, deadline_left_ms(d) / 2);
+	/*
+	 * A scan takes tens of ms. It gets half the time left, so that one
+	 * that hangs leaves time to say so, but at least SCAN_MIN_MS: at the
+	 * stop's deadline (busy_timeout) that reaches into the margin kept
+	 * before Pacemaker's timeout, by half of it at most; run_fn SIGKILLs
+	 * a late child at once, and the other half covers the report.
+	 */
+	struct deadline scan = deadline_sub(d, deadline_left_ms(d) / 2);
 	uint64_t t0 = deadline_now_ms();
+	uint64_t least = t0 + SCAN_MIN_MS;
+	uint64_t cap = d->end_ms + DEADLINE_MARGIN_MIN_MS / 2;
 	struct scan_job *j;
 	int r, n = 0;
+
+	if (scan.end_ms < least)
+		scan.end_ms = least < cap ? least : cap;
 
 	j = mmap(NULL, sizeof(*j), PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -792,10 +804,10 @@ static int find_holders_safe(struct vzfs *v, dev_t dev, struct holder **h,
 	}
 	j->dev = dev;
 	j->dir = v->dir;
-	r = run_fn(child_scan, j, &half);
+	r = run_fn(child_scan, j, &scan);
 	if (r == -ETIMEDOUT) {
 		*rc = ocf_fail(OCF_ERR_GENERIC, 0,
-			       "searching /proc for processes using %s did not finish in %llu ms: a process's memory map stays locked, as by a process stuck on a hung filesystem",
+			       "searching /proc for processes using %s did not finish in %llu ms: is a process's memory map locked by one stuck on a hung filesystem?",
 			       v->dir,
 			       (unsigned long long)(deadline_now_ms() - t0));
 		n = -ETIMEDOUT;

@@ -141,6 +141,11 @@ run_agent stop "${P[@]}" OCF_RESKEY_CRM_meta_timeout=4000
 expect_rc "a kernel-held filesystem fails the stop at its deadline" 1
 expect_reason "saying no process holds it" "still busy, held by no process"
 check "still mounted, as reported" is_mounted "$dir" "$dev"
+# the same with force_unmount=safe, whose search runs in a child: at the
+# deadline it still gets the time to finish, and says the same
+run_agent stop "${P[@]}" force_unmount=safe OCF_RESKEY_CRM_meta_timeout=4000
+expect_rc "force_unmount=safe: a kernel-held filesystem fails the stop at its deadline" 1
+expect_reason "saying no process holds it" "still busy, held by no process"
 losetup -d "$inner"
 run_agent stop "${P[@]}"
 expect_rc "stop succeeds once the kernel lets go" 0
