@@ -136,7 +136,7 @@ static int poll_ms(uint64_t ms)
 	return ms > INT32_MAX ? INT32_MAX : (int)ms;
 }
 
-static int pidfd_open_child(pid_t pid)
+static int pidfd_of(pid_t pid)
 {
 	/* syscall(): glibc < 2.36 has no wrapper; pidfds are O_CLOEXEC */
 	return (int)syscall(SYS_pidfd_open, pid, 0);
@@ -477,7 +477,7 @@ int run_argv(const char *const argv[], char *const envp[],
 		return r;
 	ret->pid = c.pid;
 
-	c.pidfd = pidfd_open_child(c.pid);
+	c.pidfd = pidfd_of(c.pid);
 	if (c.pidfd < 0 && errno != ENOSYS) {
 		r = -errno;
 		kill_group(c.pid, SIGKILL);
@@ -802,6 +802,22 @@ void run_format_argv(const char *const argv[], char *buf, size_t size)
 	writer_finish(&w);
 }
 
+/* ---- run_await_exit ---- */
+
+int run_await_exit(pid_t pid, uint64_t ms)
+{
+	_cleanup_close_ int fd = pidfd_of(pid);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int n;
+
+	if (fd < 0)
+		return errno == ESRCH ? 1 : -errno;
+	do
+		n = poll(&p, 1, poll_ms(ms));
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n > 0;
+}
+
 /* ---- run_fn ---- */
 
 _Noreturn static void fn_child(int (*fn)(void *arg), void *arg, int null_fd)
@@ -838,7 +854,7 @@ int run_fn(int (*fn)(void *arg), void *arg, const struct deadline *d)
 	if (pid == 0)
 		fn_child(fn, arg, null_fd);
 
-	pidfd = pidfd_open_child(pid);
+	pidfd = pidfd_of(pid);
 	if (pidfd < 0 && errno != ENOSYS) {
 		r = -errno;
 		(void)kill(pid, SIGKILL); /* cannot fail: it is our child */

@@ -107,3 +107,12 @@ void run_format_argv(const char *const argv[], char *buf, size_t size);
  * Other -errno: fork or wait failed.
  */
 int run_fn(int (*fn)(void *arg), void *arg, const struct deadline *d);
+
+/*
+ * Waits up to ms for process pid (any process, not only our child) to
+ * exit, on a pidfd: an exit is seen at once, without polling. Returns 1
+ * when it has exited or no such process exists, 0 when it still runs
+ * after ms, -errno when it cannot be watched (-ENOSYS: no pidfd_open(),
+ * as on kernels before 5.3 or under valgrind 3.19; poll another way).
+ */
+int run_await_exit(pid_t pid, uint64_t ms);

@@ -16,9 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
-#include <poll.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -582,27 +580,6 @@ static int start_tool(struct ct *ct)
 	return rc;
 }
 
-/*
- * Waits up to ms for process pid (LXC's init, named by lxc-info) to exit,
- * on a pidfd: no polling, and an exit is seen at once. Returns 1 when it
- * exited, 0 when it still runs, -errno when it cannot be watched (no
- * pidfd_open(), as under valgrind 3.19: the caller polls the tool).
- */
-static int await_exit(int pid, const struct deadline *d, uint64_t ms)
-{
-	_cleanup_close_ int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	uint64_t left = deadline_left_ms(d);
-	int n;
-
-	if (fd < 0)
-		return errno == ESRCH ? 1 : -errno;
-	do
-		n = poll(&p, 1, (int)(ms < left ? ms : left));
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? -errno : n > 0;
-}
-
 /* Waits until the container runs, stays up, and answers inner_check. */
 static int wait_running(struct ct *ct)
 {
@@ -618,12 +595,17 @@ static int wait_running(struct ct *ct)
 		if (s == CT_RUNNING) {
 			uint64_t now = deadline_now_ms();
 
-			/* the state once more after the window, or the exit */
+			/*
+			 * LXC names its init: watch it through the window
+			 * rather than poll, then ask the state once more
+			 */
 			if (!up_since) {
+				uint64_t left = deadline_left_ms(&ct->ctx->deadline);
+
 				up_since = now;
 				if (ct->pid > 1 &&
-				    await_exit(ct->pid, &ct->ctx->deadline,
-					       SETTLE_MS) >= 0)
+				    run_await_exit(ct->pid, left < SETTLE_MS ?
+							    left : SETTLE_MS) >= 0)
 					continue;
 			}
 			if (now - up_since >= SETTLE_MS) {

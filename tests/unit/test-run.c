@@ -882,6 +882,8 @@ static int fallback_checks(void)
 	CHECK(read(p[0], &pid, sizeof(pid)) == sizeof(pid));
 	CHECK(waitpid(pid, &status, 0) == pid);
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	/* no pidfd: the caller is told to watch another way */
+	CHECK(run_await_exit(getpid(), 10) == -ENOSYS);
 #undef CHECK
 	return 0;
 }
@@ -921,6 +923,34 @@ static void test_fallback_without_pidfd(void **state)
 	assert_true(WIFEXITED(status));
 	/* nonzero: the number of the CHECK() that failed */
 	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* ---- run_await_exit ---- */
+
+static void test_await_exit(void **state)
+{
+	uint64_t t0;
+	int status;
+	pid_t pid;
+
+	/* a process that runs on: 0 after the time asked, no sooner */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	t0 = deadline_now_ms();
+	assert_int_equal(run_await_exit(pid, 100), 0);
+	assert_true(deadline_now_ms() - t0 >= 100);
+	/* its exit is seen at once, long before the time asked */
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	t0 = deadline_now_ms();
+	assert_int_equal(run_await_exit(pid, 5000), 1);
+	assert_true(deadline_now_ms() - t0 < 2500);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	/* no such process (reaped): gone */
+	assert_int_equal(run_await_exit(pid, 5000), 1);
 }
 
 /* ---- formatting ---- */
@@ -1060,6 +1090,7 @@ int main(void)
 		cmocka_unit_test(test_fn_results),
 		cmocka_unit_test(test_fn_timeout),
 		cmocka_unit_test(test_fallback_without_pidfd),
+		cmocka_unit_test(test_await_exit),
 		cmocka_unit_test(test_format_argv),
 		cmocka_unit_test(test_last_line),
 		cmocka_unit_test(test_describe_bounds),
