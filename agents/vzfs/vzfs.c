@@ -93,12 +93,18 @@ struct job {
 	int count;
 };
 
-static struct job *job_new(void)
+/* Zeroed memory shared with the children run_fn() forks, or NULL. */
+static void *shared_new(size_t size)
 {
-	void *p = mmap(NULL, sizeof(struct job), PROT_READ | PROT_WRITE,
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
-	return p == MAP_FAILED ? NULL : memset(p, 0, sizeof(struct job));
+	return p == MAP_FAILED ? NULL : memset(p, 0, size);
+}
+
+static struct job *job_new(void)
+{
+	return shared_new(sizeof(struct job));
 }
 
 static void job_free(struct job **j)
@@ -771,7 +777,8 @@ static int child_scan(void *arg)
 		return -n;
 	j->n = n;
 	if (n > 0)
-		memcpy(j->h, h, sizeof(*h) * (size_t)(n < SCAN_MAX ? n : SCAN_MAX));
+		memcpy(j->h, h,
+		       sizeof(*h) * (size_t)(n < SCAN_MAX ? n : SCAN_MAX));
 	return 0;
 }
 
@@ -796,9 +803,8 @@ static int find_holders_safe(struct vzfs *v, dev_t dev, struct holder **h,
 	if (scan.end_ms < least)
 		scan.end_ms = least < cap ? least : cap;
 
-	j = mmap(NULL, sizeof(*j), PROT_READ | PROT_WRITE,
-		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (j == MAP_FAILED) {
+	j = shared_new(sizeof(*j));
+	if (!j) {
 		*rc = ocf_fail(OCF_ERR_GENERIC, -errno, "cannot map scan page");
 		return -ENOMEM;
 	}
