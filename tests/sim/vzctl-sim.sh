@@ -226,6 +226,14 @@ param() {
 	conf_get "$GLOBAL_CFG" "$1"
 }
 
+# set_ct_path NAME VALUE: NAME_ORIG as written and NAME with $VEID
+# substituted, for NAME VE_ROOT or VE_PRIVATE.
+set_ct_path() {
+	printf -v "$1_ORIG" '%s' "$2"
+	subst_veid "$2"
+	printf -v "$1" '%s' "$REPLY"
+}
+
 # load_ct: VE_ROOT/VE_PRIVATE (substituted) and the derived paths.
 load_ct() {
 	VE_ROOT=
@@ -233,14 +241,10 @@ load_ct() {
 	VE_ROOT_ORIG=
 	VE_PRIVATE_ORIG=
 	if param VE_ROOT && [ -n "$REPLY" ]; then
-		VE_ROOT_ORIG=$REPLY
-		subst_veid "$REPLY"
-		VE_ROOT=$REPLY
+		set_ct_path VE_ROOT "$REPLY"
 	fi
 	if param VE_PRIVATE && [ -n "$REPLY" ]; then
-		VE_PRIVATE_ORIG=$REPLY
-		subst_veid "$REPLY"
-		VE_PRIVATE=$REPLY
+		set_ct_path VE_PRIVATE "$REPLY"
 	fi
 	PID_FILE=$RUN_DIR/$CTID.pid
 	LOCK_FILE=$RUN_DIR/$CTID.lock
@@ -670,22 +674,14 @@ act_create() {
 
 	# the container's settings: sample < existing config < command line
 	if [ -n "$private_arg" ]; then
-		VE_PRIVATE_ORIG=$private_arg
-		subst_veid "$private_arg"
-		VE_PRIVATE=$REPLY
+		set_ct_path VE_PRIVATE "$private_arg"
 	elif [ -n "$sample" ] && conf_get "$sample" VE_PRIVATE && [ "$cfg_exists" = 0 ] && [ -n "$REPLY" ]; then
-		VE_PRIVATE_ORIG=$REPLY
-		subst_veid "$REPLY"
-		VE_PRIVATE=$REPLY
+		set_ct_path VE_PRIVATE "$REPLY"
 	fi
 	if [ -n "$root_arg" ]; then
-		VE_ROOT_ORIG=$root_arg
-		subst_veid "$root_arg"
-		VE_ROOT=$REPLY
+		set_ct_path VE_ROOT "$root_arg"
 	elif [ -n "$sample" ] && conf_get "$sample" VE_ROOT && [ "$cfg_exists" = 0 ] && [ -n "$REPLY" ]; then
-		VE_ROOT_ORIG=$REPLY
-		subst_veid "$REPLY"
-		VE_ROOT=$REPLY
+		set_ct_path VE_ROOT "$REPLY"
 	fi
 	if [ -z "$VE_PRIVATE" ]; then
 		err "VE_PRIVATE is not set"
