@@ -116,16 +116,6 @@ static enum whose ours(const struct splitbrain_scan *s, const char *text,
 	return w;
 }
 
-static const char *find(const char *p, size_t len, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	for (size_t i = 0; i + n <= len; i++)
-		if (memcmp(p + i, lit, n) == 0)
-			return p + i;
-	return NULL;
-}
-
 /* "... conn( WFReportParams -> Connected ) ...": whether the new state is
  * one where the link is up (Connected, the resync and verify states). */
 static bool to_connected(const char *p, size_t len)
@@ -133,10 +123,10 @@ static bool to_connected(const char *p, size_t len)
 	const char *end = p + len, *c, *w;
 	size_t n;
 
-	c = find(p, len, "conn( ");
+	c = memmem(p, len, "conn( ", 6);
 	if (!c)
 		return false;
-	c = find(c, (size_t)(end - c), " -> ");
+	c = memmem(c, (size_t)(end - c), " -> ", 4);
 	if (!c)
 		return false;
 	w = c + 4;
